@@ -1,0 +1,209 @@
+"""What every provider module shares: its spec, and one careful JSON GET with retries.
+
+A provider module exposes ``SPEC`` (a ProviderSpec) whose ``fetch`` is
+``async def fetch_models(client, *, api_base, api_key) -> list[Model]``. It raises ProviderError
+when the catalog is empty or not of the provider's shape; HTTP and network failures are raised as
+ProviderError by :func:`get_json`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from discovery_tui.errors import ProviderError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from discovery_tui.models import Model
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_BODY_BYTES = 32 * 1024 * 1024
+MAX_RETRY_AFTER_SECONDS = 15.0
+
+
+class FetchFn(Protocol):
+    def __call__(
+        self, client: httpx.AsyncClient, *, api_base: str, api_key: str | None
+    ) -> Awaitable[list[Model]]: ...
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """A provider: how LiteLLM names it, where its key lives, how to read its catalog."""
+
+    name: str  # registry key and the prefix of its environment variables
+    label: str  # for people: "xAI", "OpenRouter"
+    litellm_prefix: str  # "xai" -> model strings "xai/<id>"
+    key_env: str | None  # the variable LiteLLM reads, referenced as os.environ/<key_env>
+    default_api_base: str
+    fetch: FetchFn
+    catalog_needs_key: bool = True  # False: the catalog is public (OpenRouter)
+    vendor: str | None = None  # the vendor of ids without a "vendor/" part
+    builtin_catalog: bool = False  # True: no list endpoint, a documented list (Perplexity)
+
+    @property
+    def api_base_env(self) -> str:
+        return f"{self.name.upper().replace('-', '_')}_API_BASE"
+
+
+def litellm_model(prefix: str, model_id: str) -> str:
+    return f"{prefix}/{model_id}"
+
+
+def status_message(label: str, status: int, url: str, key_hint: str) -> str:
+    """One line naming what the status means and what to do."""
+    if status == 401:
+        return f"{label} rejected the key (HTTP 401): {key_hint}"
+    if status == 403:
+        return (
+            f"{label} refused access (HTTP 403): the key may be blocked, revoked after a leak, or "
+            f"lack access; create a new key, then {key_hint}"
+        )
+    if status == 404:
+        return f"{label} has no model list at {url} (HTTP 404): check the API base URL"
+    if status == 429:
+        return f"{label} is rate-limiting requests (HTTP 429) after retries: wait a minute and retry"
+    if status >= 500:
+        return f"{label} failed on its side (HTTP {status}): try again later"
+    return f"{label} answered HTTP {status} for {url}: check the API base URL and the key"
+
+
+def retry_delay(response: httpx.Response, attempt: int) -> float:
+    """Seconds to wait before the next try: Retry-After (seconds or HTTP date) or backoff."""
+    header = response.headers.get("retry-after")
+    if header:
+        try:
+            seconds = float(header)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(header)
+                seconds = (when - datetime.now(timezone.utc)).total_seconds()
+            except (TypeError, ValueError):
+                seconds = 0.5 * 2**attempt
+        return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+    return min(0.5 * 2**attempt, MAX_RETRY_AFTER_SECONDS)
+
+
+async def _read_limited(response: httpx.Response, label: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ProviderError(
+                f"{label} sent a model list over {MAX_BODY_BYTES // (1024 * 1024)} MB: "
+                "that is not a catalog; check the API base URL"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def get_json(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    label: str,
+    key_hint: str,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str | int] | None = None,
+    retries: int = 3,
+) -> Any:
+    """GET ``url`` and return its JSON; retry 429 and 5xx honouring Retry-After.
+
+    Every failure becomes a ProviderError with a one-line message; the key never appears in it.
+    """
+    import httpx
+
+    for attempt in range(retries + 1):
+        try:
+            async with client.stream("GET", url, headers=headers, params=params) as response:
+                if response.status_code in RETRY_STATUSES and attempt < retries:
+                    delay = retry_delay(response, attempt)
+                else:
+                    if response.status_code >= 400:
+                        raise ProviderError(status_message(label, response.status_code, url, key_hint))
+                    body = await _read_limited(response, label)
+                    return _parse_json(body, label, url, response.headers.get("content-type", ""))
+        except httpx.TimeoutException as exc:
+            raise ProviderError(f"{label} did not answer in time ({url}): try again later") from exc
+        except httpx.HTTPError as exc:
+            reason = one_line(str(exc)) or type(exc).__name__
+            raise ProviderError(
+                f"{label} cannot be reached at {url} ({reason}): check the network and the API base URL"
+            ) from exc
+        await asyncio.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _parse_json(body: bytes, label: str, url: str, content_type: str) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        kind = "an HTML page" if "html" in content_type or body.lstrip()[:1] == b"<" else "broken JSON"
+        raise ProviderError(
+            f"{label} sent {kind} instead of a model list ({url}): check the API base URL"
+        ) from exc
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def require_list(payload: Any, key: str | None, label: str) -> list[dict[str, Any]]:
+    """The list of model objects at ``payload[key]`` (or ``payload`` itself), else ProviderError."""
+    items = payload.get(key) if key is not None and isinstance(payload, dict) else payload
+    if not isinstance(items, list):
+        where = f"a '{key}' list" if key else "a list"
+        raise ProviderError(f"{label} answered without {where} of models: the API may have changed")
+    objects = [item for item in items if isinstance(item, dict) and isinstance(item.get("id", item.get("name")), str)]
+    if not objects:
+        raise ProviderError(f"{label} returned an empty model list: check the key's access and retry")
+    return objects
+
+
+def date_from_unix(value: Any) -> date | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return datetime.fromtimestamp(value, tz=timezone.utc).date()
+    return None
+
+
+def date_from_iso(value: Any) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, float) and value > 0:
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value) or None
+    return None
+
+
+def as_price(value: Any, *, scale: float = 1.0) -> float | None:
+    """A non-negative per-token price; ``scale`` converts the provider's unit to USD per token."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number < 0:
+        return None  # OpenRouter prices routers "-1": unknown
+    return round(number * scale, 15)
+
+
+ModelParser = Callable[[dict[str, Any]], "Model | None"]
