@@ -1,0 +1,117 @@
+"""Read every chosen provider's catalog at once, each with its own timeout; isolate failures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from discovery_tui.errors import ProviderError
+from discovery_tui.models import Catalog, Model
+from discovery_tui.providers.base import one_line
+from discovery_tui.settings import ResolvedKey, api_base, missing_key_error
+
+if TYPE_CHECKING:
+    import httpx
+
+    from discovery_tui.providers.base import ProviderSpec
+
+DEFAULT_TIMEOUT_SECONDS = 20.0
+USER_AGENT = "discovery-tui"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One provider's outcome: a catalog, or a one-line reason it failed."""
+
+    provider: str
+    catalog: Catalog | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.catalog is not None
+
+
+def new_client(*, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.AsyncClient:
+    """The one HTTP client of a run: connection reuse, bounded timeouts, our User-Agent."""
+    import httpx
+
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=True,
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+    )
+
+
+async def fetch_one(
+    client: httpx.AsyncClient,
+    spec: ProviderSpec,
+    *,
+    key: ResolvedKey,
+    timeout: float,
+) -> FetchResult:
+    """Fetch one provider; every failure becomes a one-line reason, never an exception."""
+    if key.source == "none":
+        return FetchResult(spec.name, error=str(missing_key_error(spec)))
+    base, moved = api_base(spec)
+    try:
+        models = await asyncio.wait_for(
+            spec.fetch(client, api_base=base, api_key=key.value), timeout=timeout
+        )
+    except ProviderError as exc:
+        return FetchResult(spec.name, error=one_line(str(exc)))
+    except asyncio.TimeoutError:
+        return FetchResult(
+            spec.name,
+            error=f"{spec.label} did not answer within {timeout:g} s: try again later, "
+            f"or check {spec.api_base_env}",
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return FetchResult(
+            spec.name,
+            error=f"{spec.label} answered in an unexpected shape ({type(exc).__name__}): "
+            "its API may have changed; report it with DISCOVERY_TUI_DEBUG=1 output",
+        )
+    if not models:
+        return FetchResult(spec.name, error=f"{spec.label} returned no models: check the key's access")
+    return FetchResult(spec.name, Catalog(spec.name, tuple(models), base if moved else None))
+
+
+async def fetch_catalogs(
+    client: httpx.AsyncClient,
+    specs: Sequence[ProviderSpec],
+    *,
+    keys: Mapping[str, ResolvedKey],
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    on_result: Callable[[FetchResult], None] | None = None,
+) -> dict[str, FetchResult]:
+    """All providers at once; the result keeps the order of ``specs``.
+
+    ``on_result`` is called as each provider finishes (the wizard's progress display).
+    """
+
+    async def one(spec: ProviderSpec) -> FetchResult:
+        result = await fetch_one(client, spec, key=keys[spec.name], timeout=timeout)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    results = await asyncio.gather(*(one(spec) for spec in specs))
+    return {result.provider: result for result in results}
+
+
+def demo_results(specs: Sequence[ProviderSpec], demo: Mapping[str, Sequence[Model]]) -> dict[str, FetchResult]:
+    """The offline demo: catalogs from the shipped file, no network, no key."""
+    results: dict[str, FetchResult] = {}
+    for spec in specs:
+        models = demo.get(spec.name)
+        if models:
+            results[spec.name] = FetchResult(spec.name, Catalog(spec.name, tuple(models)))
+        else:
+            results[spec.name] = FetchResult(
+                spec.name, error=f"The demo catalog has no {spec.label} models: pick another provider"
+            )
+    return results

@@ -1,0 +1,68 @@
+"""Options shared by the wizard and `refresh`, and the terminal check."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from discovery_tui.fetch import DEFAULT_TIMEOUT_SECONDS
+from discovery_tui.pipeline import RunOptions
+from discovery_tui.profile import Profile
+from discovery_tui.settings import default_config_path, default_profile_path
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="LiteLLM config.yaml (default: ./config.yaml)")
+    parser.add_argument("--profile", type=Path, help="profile.yaml (default: user config folder)")
+    parser.add_argument("--families", type=Path, help="families.yaml (default: the shipped one)")
+    parser.add_argument("--no-llm", action="store_true", help="choose by the deterministic ranking")
+    parser.add_argument("--judge-base-url", metavar="URL", help="OpenAI-compatible judge endpoint")
+    parser.add_argument("--judge-model", metavar="NAME", help="model the judge endpoint runs")
+    parser.add_argument("--refresh-judge", action="store_true", help="ignore cached judge decisions")
+    parser.add_argument(
+        "--demo", action="store_true", help="use the offline demo catalog (no key, no network)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"per-provider timeout (default {DEFAULT_TIMEOUT_SECONDS:g})",
+    )
+
+
+def is_interactive() -> bool:
+    """A person at a terminal: stdin and stdout are TTYs and CI is not set."""
+    if os.environ.get("CI"):
+        return False
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def profile_path(args: argparse.Namespace) -> Path:
+    explicit: Path | None = args.profile
+    return explicit if explicit is not None else default_profile_path()
+
+
+def run_options(
+    args: argparse.Namespace, profile: Profile, providers: tuple[str, ...]
+) -> RunOptions:
+    config: Path | None = args.config
+    if config is None:
+        env_config = os.environ.get("DISCOVERY_TUI_CONFIG")
+        config = Path(env_config) if env_config else None
+    if config is None:
+        config = Path(profile.config).expanduser() if profile.config else default_config_path()
+    return RunOptions(
+        config_path=config,
+        profile_path=profile.path,
+        families_path=args.families,
+        providers=providers,
+        no_llm=args.no_llm,
+        judge_base_url=args.judge_base_url,
+        judge_model=args.judge_model,
+        refresh_judge=args.refresh_judge,
+        demo=args.demo,
+        timeout=args.timeout,
+    )

@@ -1,0 +1,276 @@
+"""One run as data: choose providers, fetch, match, choose, plan; then apply under a lock.
+
+Nothing here prints or prompts: the refresh command and the wizard render what it returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from discovery_tui.errors import UsageError
+from discovery_tui.fetch import DEFAULT_TIMEOUT_SECONDS, FetchResult
+from discovery_tui.models import Model
+from discovery_tui.plan import (
+    Plan,
+    ProviderOutcome,
+    alias_changes,
+    alias_targets,
+    entries_for,
+    entry_changes,
+    precedence,
+)
+from discovery_tui.profile import Profile, save_profile
+from discovery_tui.settings import ResolvedKey, resolve_key
+
+if TYPE_CHECKING:
+    import httpx
+
+    from discovery_tui.configfile import ConfigDocument
+    from discovery_tui.families import Family
+    from discovery_tui.providers.base import ProviderSpec
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    config_path: Path
+    profile_path: Path
+    families_path: Path | None = None
+    providers: tuple[str, ...] = ()  # explicit choice; empty: every provider with a key + keyless
+    no_llm: bool = False
+    judge_base_url: str | None = None
+    judge_model: str | None = None
+    refresh_judge: bool = False
+    demo: bool = False
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    today: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
+class Computation:
+    """Everything fetched and chosen; independent of config.yaml, so a plan can be rebuilt."""
+
+    outcomes: tuple[ProviderOutcome, ...]
+    families: Mapping[str, Family]
+    provider_order: tuple[str, ...]
+    recorded_picks: Mapping[str, Mapping[str, str]]
+    models: Mapping[str, Model]  # litellm model string -> model, for the preview
+
+
+def registry(profile: Profile) -> dict[str, ProviderSpec]:
+    from discovery_tui.providers import all_providers
+
+    return all_providers(profile.custom_providers)
+
+
+def provider_keys(
+    specs: Mapping[str, ProviderSpec], *, demo: bool = False
+) -> dict[str, ResolvedKey]:
+    if demo:
+        return {name: ResolvedKey("keyless") for name in specs}
+    return {name: resolve_key(spec) for name, spec in specs.items()}
+
+
+def select_providers(
+    specs: Mapping[str, ProviderSpec],
+    requested: Sequence[str],
+    keys: Mapping[str, ResolvedKey],
+) -> tuple[list[ProviderSpec], list[str]]:
+    """(chosen, skipped). Without a request: every provider with a key, plus the keyless ones."""
+    unknown = [name for name in requested if name not in specs]
+    if unknown:
+        raise UsageError(
+            f"Unknown provider {', '.join(unknown)}: choose from {', '.join(specs)}"
+            " (or declare it under custom_providers in profile.yaml)"
+        )
+    if requested:
+        chosen = [specs[name] for name in dict.fromkeys(requested)]
+    else:
+        chosen = [spec for name, spec in specs.items() if keys[name].source != "none"]
+    chosen_names = {spec.name for spec in chosen}
+    return chosen, [name for name in specs if name not in chosen_names]
+
+
+async def compute(
+    options: RunOptions,
+    profile: Profile,
+    *,
+    on_fetched: Callable[[FetchResult], None] | None = None,
+    client: httpx.AsyncClient | None = None,
+) -> Computation:
+    """Fetch every chosen provider at once, match families, choose picks (judge or ranking)."""
+    from discovery_tui.families import load_families
+    from discovery_tui.fetch import new_client
+
+    families = load_families(options.families_path)
+    specs = registry(profile)
+    keys = provider_keys(specs, demo=options.demo)
+    chosen, skipped = select_providers(specs, options.providers, keys)
+    own_client = client is None
+    http = client or new_client(timeout=options.timeout)
+    try:
+        results = await _fetch(http, chosen, keys, options, on_fetched)
+        outcomes = await _choose(http, chosen, results, families, options, profile)
+    finally:
+        if own_client:
+            await http.aclose()
+    skipped_outcomes = [ProviderOutcome(name, "skipped") for name in skipped]
+    models = {p.model.litellm_model: p.model for o in outcomes for p in o.picks.values()}
+    return Computation(
+        outcomes=tuple(outcomes + skipped_outcomes),
+        families=families,
+        provider_order=tuple(precedence(profile.providers, list(specs))),
+        recorded_picks=profile.picks,
+        models=models,
+    )
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    chosen: Sequence[ProviderSpec],
+    keys: Mapping[str, ResolvedKey],
+    options: RunOptions,
+    on_fetched: Callable[[FetchResult], None] | None,
+) -> dict[str, FetchResult]:
+    from discovery_tui.fetch import demo_results, fetch_catalogs
+
+    if options.demo:
+        from discovery_tui.demo import load_demo_catalog
+
+        results = demo_results(chosen, load_demo_catalog())
+        for result in results.values():
+            if on_fetched:
+                on_fetched(result)
+        return results
+    return await fetch_catalogs(
+        client, chosen, keys=keys, timeout=options.timeout, on_result=on_fetched
+    )
+
+
+async def _choose(
+    client: httpx.AsyncClient,
+    chosen: Sequence[ProviderSpec],
+    results: Mapping[str, FetchResult],
+    families: Mapping[str, Family],
+    options: RunOptions,
+    profile: Profile,
+) -> list[ProviderOutcome]:
+    from discovery_tui.families import candidates_by_family
+    from discovery_tui.judge import choose_picks, resolve_judge
+    from discovery_tui.settings import cache_dir
+
+    candidates: dict[str, dict[str, list[Model]]] = {}
+    for spec in chosen:
+        catalog = results[spec.name].catalog
+        if catalog is not None:
+            candidates[spec.name] = candidates_by_family(
+                catalog.models, families, provider_vendor=spec.vendor, today=options.today
+            )
+    judge = None
+    if not options.demo:
+        judge = resolve_judge(
+            base_url=options.judge_base_url,
+            model=options.judge_model,
+            profile_judge=profile.judge,
+            no_llm=options.no_llm,
+        )
+    picks = await choose_picks(
+        client,
+        candidates=candidates,
+        families=families,
+        judge=judge,
+        pins=profile.pins,
+        today=options.today,
+        cache_dir=None if options.demo else cache_dir(),
+        refresh_judge=options.refresh_judge,
+    )
+    return [_outcome(spec, results[spec.name], candidates, picks) for spec in chosen]
+
+
+def _outcome(
+    spec: ProviderSpec,
+    result: FetchResult,
+    candidates: Mapping[str, Mapping[str, Sequence[Model]]],
+    picks: Mapping[str, Mapping[str, object]],
+) -> ProviderOutcome:
+    if result.catalog is None:
+        return ProviderOutcome(spec.name, "failed", error=result.error)
+    from discovery_tui.models import Pick
+
+    own_picks = {f: p for f, p in picks.get(spec.name, {}).items() if isinstance(p, Pick)}
+    return ProviderOutcome(
+        spec.name,
+        "ok",
+        models=len(result.catalog.models),
+        picks=own_picks,
+        entries=entries_for(spec, candidates.get(spec.name, {}), api_base=result.catalog.api_base),
+    )
+
+
+def build_plan(doc: ConfigDocument, computation: Computation) -> Plan:
+    """Compare what is wanted with the current config: entries and aliases."""
+    outcomes = computation.outcomes
+    wanted = [e for o in outcomes if o.status == "ok" for e in o.entries]
+    conflicts = set(doc.conflicts(wanted))
+    changes = entry_changes(doc, outcomes, conflicts)
+    names_after = set(doc.model_names())
+    names_after -= {c.model_name for c in changes if c.kind == "removed"}
+    names_after |= {c.model_name for c in changes if c.kind == "added"}
+    targets = alias_targets(
+        computation.families,
+        outcomes,
+        recorded_picks=computation.recorded_picks,
+        provider_order=computation.provider_order,
+        names_after=names_after,
+    )
+    final, alias_diff = alias_changes(
+        computation.families, targets, doc.aliases(), names_after, computation.models
+    )
+    return Plan(
+        config_path=doc.path,
+        providers=outcomes,
+        changes=tuple(changes),
+        aliases=final,
+        alias_changes=tuple(alias_diff),
+        conflicts=tuple(sorted(conflicts)),
+    )
+
+
+def apply_plan(doc: ConfigDocument, plan: Plan) -> bool:
+    """Merge the plan into the document and write it (backup, atomic). True when written."""
+    conflicts = set(plan.conflicts)
+    doc.apply(
+        replace_providers=plan.refreshed,
+        entries=[e for e in plan.entries if e.model_name not in conflicts],
+        aliases={c.alias: c.new for c in plan.alias_changes},
+    )
+    return doc.write(backup=True)
+
+
+def record_in_profile(profile: Profile, plan: Plan, *, launch_model: str | None = None) -> None:
+    """Keep each refreshed provider's picks and refresh time (a partial refresh reuses them)."""
+    picks = {p: dict(f) for p, f in profile.picks.items()}
+    last = dict(profile.last_refresh)
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    for outcome in plan.providers:
+        if outcome.status == "ok":
+            picks[outcome.name] = {f: p.model.litellm_model for f, p in outcome.picks.items()}
+            last[outcome.name] = now
+    updates: dict[str, object] = {"picks": picks, "last_refresh": last}
+    if not profile.providers:
+        updates["providers"] = list(plan_order(plan))
+    if launch_model is not None:
+        updates["launch_model"] = launch_model
+    save_profile(profile.path, updates)
+
+
+def plan_order(plan: Plan) -> list[str]:
+    return [p.name for p in plan.providers]
+
+
+def run_compute(options: RunOptions, profile: Profile) -> Computation:
+    return asyncio.run(compute(options, profile))
