@@ -69,7 +69,10 @@ def status_message(label: str, status: int, url: str, key_hint: str) -> str:
     if status == 404:
         return f"{label} has no model list at {url} (HTTP 404): check the API base URL"
     if status == 429:
-        return f"{label} is rate-limiting requests (HTTP 429) after retries: wait a minute and retry"
+        return (
+            f"{label} is rate-limiting requests (HTTP 429) after retries: "
+            "wait a minute and retry"
+        )
     if status >= 500:
         return f"{label} failed on its side (HTTP {status}): try again later"
     return f"{label} answered HTTP {status} for {url}: check the API base URL and the key"
@@ -86,9 +89,9 @@ def retry_delay(response: httpx.Response, attempt: int) -> float:
                 when = parsedate_to_datetime(header)
                 seconds = (when - datetime.now(timezone.utc)).total_seconds()
             except (TypeError, ValueError):
-                seconds = 0.5 * 2**attempt
+                seconds = 0.5 * 2.0**attempt
         return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
-    return min(0.5 * 2**attempt, MAX_RETRY_AFTER_SECONDS)
+    return min(0.5 * 2.0**attempt, MAX_RETRY_AFTER_SECONDS)
 
 
 async def _read_limited(response: httpx.Response, label: str) -> bytes:
@@ -114,10 +117,12 @@ async def get_json(
     headers: Mapping[str, str] | None = None,
     params: Mapping[str, str | int] | None = None,
     retries: int = 3,
+    missing_ok: bool = False,
 ) -> Any:
     """GET ``url`` and return its JSON; retry 429 and 5xx honouring Retry-After.
 
     Every failure becomes a ProviderError with a one-line message; the key never appears in it.
+    With ``missing_ok``, HTTP 404 returns None (for optional endpoints with a fallback).
     """
     import httpx
 
@@ -127,8 +132,11 @@ async def get_json(
                 if response.status_code in RETRY_STATUSES and attempt < retries:
                     delay = retry_delay(response, attempt)
                 else:
+                    if missing_ok and response.status_code == 404:
+                        return None
                     if response.status_code >= 400:
-                        raise ProviderError(status_message(label, response.status_code, url, key_hint))
+                        message = status_message(label, response.status_code, url, key_hint)
+                        raise ProviderError(message)
                     body = await _read_limited(response, label)
                     return _parse_json(body, label, url, response.headers.get("content-type", ""))
         except httpx.TimeoutException as exc:
@@ -136,7 +144,8 @@ async def get_json(
         except httpx.HTTPError as exc:
             reason = one_line(str(exc)) or type(exc).__name__
             raise ProviderError(
-                f"{label} cannot be reached at {url} ({reason}): check the network and the API base URL"
+                f"{label} cannot be reached at {url} ({reason}): "
+                "check the network and the API base URL"
             ) from exc
         await asyncio.sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -146,7 +155,8 @@ def _parse_json(body: bytes, label: str, url: str, content_type: str) -> Any:
     try:
         return json.loads(body)
     except ValueError as exc:
-        kind = "an HTML page" if "html" in content_type or body.lstrip()[:1] == b"<" else "broken JSON"
+        html = "html" in content_type or body.lstrip()[:1] == b"<"
+        kind = "an HTML page" if html else "broken JSON"
         raise ProviderError(
             f"{label} sent {kind} instead of a model list ({url}): check the API base URL"
         ) from exc
@@ -162,9 +172,15 @@ def require_list(payload: Any, key: str | None, label: str) -> list[dict[str, An
     if not isinstance(items, list):
         where = f"a '{key}' list" if key else "a list"
         raise ProviderError(f"{label} answered without {where} of models: the API may have changed")
-    objects = [item for item in items if isinstance(item, dict) and isinstance(item.get("id", item.get("name")), str)]
+    objects = [
+        item
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("id", item.get("name")), str)
+    ]
     if not objects:
-        raise ProviderError(f"{label} returned an empty model list: check the key's access and retry")
+        raise ProviderError(
+            f"{label} returned an empty model list: check the key's access and retry"
+        )
     return objects
 
 

@@ -1,0 +1,100 @@
+"""Mistral: ``GET {base}/models`` (base ``https://api.mistral.ai/v1``), Bearer key.
+
+Entries give ``capabilities`` (``completion_chat``, ``function_calling``, ``vision``),
+``max_context_length``, ``deprecation`` (ISO: when the model is retired), ``name`` (the canonical
+id) and ``aliases``. Every alias is listed again as an entry of its own; an entry whose id is an
+alias of a canonical entry (one whose ``id`` equals its ``name``) is dropped, so each model appears
+once under its canonical id (``mistral-large-latest`` goes, ``mistral-large-2411`` stays).
+``created`` is the time of the request, not a release day, so it is not used. A model that cannot
+chat (``completion_chat: false``) gets a non-text output modality naming its kind
+(``embedding``, ``moderation``, ``ocr``, else ``other``). Account fine-tunes (``ft:...``) are
+dropped, as for OpenAI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from discovery_tui.models import Model
+from discovery_tui.providers.base import ProviderSpec, as_int, date_from_iso
+from discovery_tui.providers.openai_compatible import (
+    base_model,
+    bearer,
+    fetch_list,
+    key_hint,
+    models_or_error,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+NAME = "mistral"
+LABEL = "Mistral"
+PREFIX = "mistral"
+KEY_ENV = "MISTRAL_API_KEY"
+KEY_HINT = key_hint(NAME, KEY_ENV)
+
+
+def _flag(capabilities: Mapping[str, Any], name: str) -> bool | None:
+    value = capabilities.get(name)
+    return value if isinstance(value, bool) else None
+
+
+def non_chat_kind(model_id: str) -> str:
+    for needle, kind in (("embed", "embedding"), ("moderation", "moderation"), ("ocr", "ocr")):
+        if needle in model_id:
+            return kind
+    return "other"
+
+
+def parse_model(obj: Mapping[str, Any]) -> Model | None:
+    model = base_model(obj, provider=NAME, prefix=PREFIX, created_is_release=False)
+    if model is None or model.id.startswith("ft:"):
+        return None
+    raw_caps = obj.get("capabilities")
+    caps: Mapping[str, Any] = raw_caps if isinstance(raw_caps, Mapping) else {}
+    chat = _flag(caps, "completion_chat")
+    return replace(
+        model,
+        context_window=as_int(obj.get("max_context_length")),
+        input_modalities=("text", "image") if caps.get("vision") is True else ("text",),
+        output_modalities=(non_chat_kind(model.id),) if chat is False else model.output_modalities,
+        supports_tools=_flag(caps, "function_calling"),
+        supports_reasoning=_flag(caps, "reasoning"),
+        expires=date_from_iso(obj.get("deprecation")),
+    )
+
+
+def alias_ids(objects: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Ids that are only aliases of a canonical entry present in the same list."""
+    canonical = {obj["id"] for obj in objects if obj.get("name") == obj.get("id")}
+    aliases: set[str] = set()
+    for obj in objects:
+        if obj.get("id") in canonical and isinstance(obj.get("aliases"), list):
+            aliases.update(a for a in obj["aliases"] if isinstance(a, str))
+    return aliases - canonical
+
+
+async def fetch_models(
+    client: httpx.AsyncClient, *, api_base: str, api_key: str | None
+) -> list[Model]:
+    objects = await fetch_list(
+        client, url=f"{api_base}/models", label=LABEL, hint=KEY_HINT, headers=bearer(api_key)
+    )
+    skip = alias_ids(objects)
+    return models_or_error(
+        [parse_model(obj) for obj in objects if obj.get("id") not in skip], LABEL
+    )
+
+
+SPEC = ProviderSpec(
+    name=NAME,
+    label=LABEL,
+    litellm_prefix=PREFIX,
+    key_env=KEY_ENV,
+    default_api_base="https://api.mistral.ai/v1",
+    fetch=fetch_models,
+    vendor="mistralai",
+)

@@ -1,0 +1,181 @@
+"""The OpenAI list format, shared by OpenAI-style providers, and user-declared compatible servers.
+
+``GET {base}/models`` answers ``{"object": "list", "data": [{"id", "created", "owned_by"}, ...]}``.
+Servers add fields of their own, read here when present: ``context_length`` / ``context_window``
+/ ``max_model_len`` (vLLM), ``max_completion_tokens``, ``display_name``, ``type`` and ``pricing``
+in USD per 1M tokens (Together, which also answers with a bare array instead of ``data``).
+
+A user declares a compatible server (a local server or a gateway) in profile.yaml's
+``custom_providers``; :func:`make_spec` turns one declaration into a ProviderSpec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from discovery_tui.errors import ProviderError
+from discovery_tui.models import Model
+from discovery_tui.providers.base import (
+    FetchFn,
+    ProviderSpec,
+    as_int,
+    as_price,
+    date_from_unix,
+    get_json,
+    litellm_model,
+    require_list,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+PER_MILLION = 1e-6
+
+# Ids that name a model whose output is not text (checked in order; the first match wins).
+_MEDIA_OUTPUT: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("imagine-video", "veo-", "sora"), ("video",)),
+    (("imagine-image", "grok-2-image", "dall-e", "gpt-image", "imagen-"), ("image",)),
+    (("-tts", "tts-1", "lyria"), ("audio",)),
+)
+
+# Together's ``type`` field -> output modalities.
+_TYPE_OUTPUT: Mapping[str, tuple[str, ...]] = {
+    "image": ("image",),
+    "video": ("video",),
+    "audio": ("audio",),
+    "embedding": ("embedding",),
+    "moderation": ("moderation",),
+    "rerank": ("rerank",),
+}
+
+
+def key_hint(name: str, key_env: str | None) -> str:
+    """What to do about a missing or rejected key, for messages."""
+    var = key_env or f"{name.upper().replace('-', '_')}_API_KEY"
+    return f"set {var} or run `discovery-tui keys set {name}`"
+
+
+def bearer(api_key: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+
+def media_output(model_id: str) -> tuple[str, ...] | None:
+    """The output modalities an id names when it is an image, video or speech model, else None."""
+    lowered = model_id.lower()
+    for needles, modalities in _MEDIA_OUTPUT:
+        if any(needle in lowered for needle in needles):
+            return modalities
+    return None
+
+
+def base_model(
+    obj: Mapping[str, Any], *, provider: str, prefix: str, created_is_release: bool = True
+) -> Model | None:
+    """The fields every OpenAI-style entry has: id, LiteLLM string, ``created`` as release day."""
+    model_id = obj.get("id")
+    if not isinstance(model_id, str) or not model_id.strip():
+        return None
+    model_id = model_id.strip()
+    return Model(
+        provider=provider,
+        id=model_id,
+        litellm_model=litellm_model(prefix, model_id),
+        released=date_from_unix(obj.get("created")) if created_is_release else None,
+        output_modalities=media_output(model_id) or ("text",),
+    )
+
+
+def first_int(obj: Mapping[str, Any], *keys: str) -> int | None:
+    for key in keys:
+        value = as_int(obj.get(key))
+        if value is not None:
+            return value
+    return None
+
+
+def parse_entry(obj: Mapping[str, Any], *, provider: str, prefix: str) -> Model | None:
+    """A generic OpenAI-compatible entry, with the extra fields of vLLM, Together and the like."""
+    model = base_model(obj, provider=provider, prefix=prefix)
+    if model is None:
+        return None
+    pricing = obj.get("pricing")
+    pricing = pricing if isinstance(pricing, Mapping) else {}
+    kind = obj.get("type")
+    display = obj.get("display_name")
+    return replace(
+        model,
+        name=display if isinstance(display, str) and display else None,
+        context_window=first_int(obj, "context_length", "context_window", "max_model_len"),
+        max_output_tokens=first_int(obj, "max_completion_tokens", "max_output_tokens"),
+        input_cost_per_token=_positive_price(pricing.get("input")),
+        output_cost_per_token=_positive_price(pricing.get("output")),
+        output_modalities=_TYPE_OUTPUT.get(kind, model.output_modalities)
+        if isinstance(kind, str)
+        else model.output_modalities,
+        deprecated=obj.get("active") is False,
+    )
+
+
+def _positive_price(value: Any) -> float | None:
+    """Together prices USD per 1M tokens; 0 there means "not priced per token" (e.g. hourly)."""
+    price = as_price(value, scale=PER_MILLION)
+    return price if price else None
+
+
+def models_or_error(models: list[Model | None], label: str) -> list[Model]:
+    """The parsed models; an answer with no usable entry is a failure, never "no models"."""
+    usable = [model for model in models if model is not None]
+    if not usable:
+        raise ProviderError(
+            f"{label} returned no usable model entries: the API may have changed; "
+            "check the API base URL"
+        )
+    return usable
+
+
+async def fetch_list(
+    client: httpx.AsyncClient,
+    *,
+    url: str,
+    label: str,
+    hint: str,
+    headers: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The model objects of an OpenAI-style list (``{"data": [...]}`` or a bare array)."""
+    payload = await get_json(client, url, label=label, key_hint=hint, headers=headers)
+    return require_list(payload, "data" if isinstance(payload, dict) else None, label)
+
+
+def make_spec(
+    *,
+    name: str,
+    base_url: str,
+    key_env: str | None,
+    prefix: str = "openai",
+    vendor: str | None = None,
+) -> ProviderSpec:
+    """A ProviderSpec for a user-declared OpenAI-compatible server; its default base is base_url."""
+    hint = key_hint(name, key_env)
+
+    async def fetch_models(
+        client: httpx.AsyncClient, *, api_base: str, api_key: str | None
+    ) -> list[Model]:
+        objects = await fetch_list(
+            client, url=f"{api_base}/models", label=name, hint=hint, headers=bearer(api_key)
+        )
+        parsed = [parse_entry(obj, provider=name, prefix=prefix) for obj in objects]
+        return models_or_error(parsed, name)
+
+    fetch: FetchFn = fetch_models
+    return ProviderSpec(
+        name=name,
+        label=name,
+        litellm_prefix=prefix,
+        key_env=key_env,
+        default_api_base=base_url.rstrip("/"),
+        fetch=fetch,
+        catalog_needs_key=key_env is not None,
+        vendor=vendor,
+    )

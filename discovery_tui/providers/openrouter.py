@@ -1,0 +1,92 @@
+"""OpenRouter: ``GET {base}/models``, a public catalog (a key is sent only when one is given).
+
+Prices are strings in USD per token, ``"-1"`` for routers whose price is unknown; ``created`` is
+a unix time (the release day); ``expiration_date`` is an ISO date. Ids carry their vendor
+(``anthropic/claude-sonnet-4.6``); variants (``:free``, ``:thinking``) and alias ids
+(``~anthropic/claude-sonnet-latest``) are kept: ranking decides what they are worth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from discovery_tui.models import Model
+from discovery_tui.providers.base import (
+    ProviderSpec,
+    as_int,
+    as_price,
+    date_from_iso,
+    date_from_unix,
+    litellm_model,
+)
+from discovery_tui.providers.openai_compatible import bearer, fetch_list, key_hint, models_or_error
+
+if TYPE_CHECKING:
+    import httpx
+
+NAME = "openrouter"
+LABEL = "OpenRouter"
+PREFIX = "openrouter"
+KEY_ENV = "OPENROUTER_API_KEY"
+KEY_HINT = key_hint(NAME, KEY_ENV)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _modalities(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list):
+        found = tuple(item for item in value if isinstance(item, str))
+        return found or None
+    return None
+
+
+def parse_model(obj: Mapping[str, Any]) -> Model | None:
+    model_id = obj.get("id")
+    if not isinstance(model_id, str) or not model_id.strip():
+        return None
+    arch = _mapping(obj.get("architecture"))
+    top = _mapping(obj.get("top_provider"))
+    pricing = _mapping(obj.get("pricing"))
+    params = obj.get("supported_parameters")
+    params = [p for p in params if isinstance(p, str)] if isinstance(params, list) else None
+    name = obj.get("name")
+    return Model(
+        provider=NAME,
+        id=model_id,
+        litellm_model=litellm_model(PREFIX, model_id),
+        name=name if isinstance(name, str) and name else None,
+        released=date_from_unix(obj.get("created")),
+        context_window=as_int(obj.get("context_length")) or as_int(top.get("context_length")),
+        max_output_tokens=as_int(top.get("max_completion_tokens")),
+        input_cost_per_token=as_price(pricing.get("prompt")),
+        output_cost_per_token=as_price(pricing.get("completion")),
+        input_modalities=_modalities(arch.get("input_modalities")) or ("text",),
+        output_modalities=_modalities(arch.get("output_modalities")) or ("text",),
+        supports_tools=None if params is None else "tools" in params,
+        supports_reasoning=None if params is None else "reasoning" in params,
+        expires=date_from_iso(obj.get("expiration_date")),
+    )
+
+
+async def fetch_models(
+    client: httpx.AsyncClient, *, api_base: str, api_key: str | None
+) -> list[Model]:
+    objects = await fetch_list(
+        client, url=f"{api_base}/models", label=LABEL, hint=KEY_HINT, headers=bearer(api_key)
+    )
+    return models_or_error([parse_model(obj) for obj in objects], LABEL)
+
+
+SPEC = ProviderSpec(
+    name=NAME,
+    label=LABEL,
+    litellm_prefix=PREFIX,
+    key_env=KEY_ENV,
+    default_api_base="https://openrouter.ai/api/v1",
+    fetch=fetch_models,
+    catalog_needs_key=False,
+    vendor=None,
+)

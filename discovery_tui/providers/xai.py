@@ -1,0 +1,111 @@
+"""xAI: ``GET {base}/language-models`` (rich), else ``GET {base}/models`` (ids only).
+
+``/language-models`` answers ``{"models": [{id, created, input_modalities, output_modalities,
+prompt_text_token_price, completion_text_token_price, aliases}]}`` with prices in USD cents per
+100M tokens; only its canonical ids become models (its ``aliases`` are other names of the same
+model). When a base does not have it (HTTP 404: a proxy, an older API, the fake server), the
+plain OpenAI-style ``/models`` is read: ``{id, created, owned_by}`` only.
+
+Image and video models (``grok-imagine-*``, ``grok-2-image*``) get their non-text output
+modalities from the id; ``-reasoning`` / ``-non-reasoning`` ids say whether they reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from discovery_tui.models import Model
+from discovery_tui.providers.base import ProviderSpec, as_price, get_json, require_list
+from discovery_tui.providers.openai_compatible import (
+    base_model,
+    bearer,
+    fetch_list,
+    key_hint,
+    media_output,
+    models_or_error,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+NAME = "xai"
+LABEL = "xAI"
+PREFIX = "xai"
+KEY_ENV = "XAI_API_KEY"
+KEY_HINT = key_hint(NAME, KEY_ENV)
+CENTS_PER_100M = 1e-10  # USD cents per 100M tokens -> USD per token
+
+
+def reasoning_from_id(model_id: str) -> bool | None:
+    if "non-reasoning" in model_id:
+        return False
+    if "reasoning" in model_id:
+        return True
+    return None
+
+
+def parse_model(obj: Mapping[str, Any]) -> Model | None:
+    """An entry of ``/models`` (OpenAI style: id, created, owned_by)."""
+    model = base_model(obj, provider=NAME, prefix=PREFIX)
+    if model is None:
+        return None
+    return replace(model, supports_reasoning=reasoning_from_id(model.id))
+
+
+def _modalities(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list):
+        found = tuple(item for item in value if isinstance(item, str))
+        return found or None
+    return None
+
+
+def parse_language_model(obj: Mapping[str, Any]) -> Model | None:
+    """An entry of ``/language-models``: modalities and prices as well."""
+    model = parse_model(obj)
+    if model is None:
+        return None
+    return replace(
+        model,
+        input_modalities=_modalities(obj.get("input_modalities")) or model.input_modalities,
+        output_modalities=media_output(model.id)
+        or _modalities(obj.get("output_modalities"))
+        or model.output_modalities,
+        input_cost_per_token=as_price(obj.get("prompt_text_token_price"), scale=CENTS_PER_100M),
+        output_cost_per_token=as_price(
+            obj.get("completion_text_token_price"), scale=CENTS_PER_100M
+        ),
+    )
+
+
+async def fetch_models(
+    client: httpx.AsyncClient, *, api_base: str, api_key: str | None
+) -> list[Model]:
+    headers = bearer(api_key)
+    rich = await get_json(
+        client,
+        f"{api_base}/language-models",
+        label=LABEL,
+        key_hint=KEY_HINT,
+        headers=headers,
+        missing_ok=True,
+    )
+    if rich is not None:
+        objects = require_list(rich, "models", LABEL)
+        return models_or_error([parse_language_model(obj) for obj in objects], LABEL)
+    objects = await fetch_list(
+        client, url=f"{api_base}/models", label=LABEL, hint=KEY_HINT, headers=headers
+    )
+    return models_or_error([parse_model(obj) for obj in objects], LABEL)
+
+
+SPEC = ProviderSpec(
+    name=NAME,
+    label=LABEL,
+    litellm_prefix=PREFIX,
+    key_env=KEY_ENV,
+    default_api_base="https://api.x.ai/v1",
+    fetch=fetch_models,
+    vendor="x-ai",
+)
