@@ -1,0 +1,861 @@
+"""config.yaml as a comment-preserving document: load, validate, merge the tool's entries, write.
+
+Ownership: an entry of ``model_list`` is the tool's when ``model_info[OWNER_KEY]`` names a
+provider. A refresh of provider P rewrites P's owned entries, in place, and nothing else: entries
+without the mark (hand-written), entries of other providers, comments, key order, quotes, blank
+lines and every other section are kept (ruamel.yaml round trip; see ``dump`` for its limits).
+
+Owned keys of an entry: ``litellm_params.model``, ``.api_key``, ``.api_base`` (and any other
+``litellm_params`` key the Entry carries), and in ``model_info`` the keys the Entry carries plus
+:data:`OWNED_MODEL_INFO_KEYS` (keys the tool writes when the catalog says them). Every other key
+of an owned entry is the user's and survives a refresh.
+
+Name clashes: the tool never creates a second entry with the ``model_name`` of an entry it does not
+own (a hand-written entry, or another provider's entry). Such an Entry is skipped by ``apply``,
+the existing entry is left as it is, and :meth:`ConfigDocument.conflicts` reports the name so the
+plan can say so. (Hand-written entries that share a ``model_name`` among themselves are LiteLLM
+load-balancing groups and are fine.)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Collection, Iterator, Mapping, MutableMapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from discovery_tui.errors import ConfigError
+from discovery_tui.fileio import atomic_write_text, backup_path
+from discovery_tui.models import OWNER_KEY, Entry
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+OWNED_PARAMS = ("model", "api_key", "api_base")
+OWNED_MODEL_INFO_KEYS = frozenset(
+    {
+        OWNER_KEY,
+        "mode",
+        "max_tokens",
+        "max_input_tokens",
+        "max_output_tokens",
+        "input_cost_per_token",
+        "output_cost_per_token",
+        "cache_read_input_token_cost",
+        "cache_creation_input_token_cost",
+        "supports_function_calling",
+        "supports_tool_choice",
+        "supports_reasoning",
+        "supports_vision",
+        "supports_pdf_input",
+        "supports_audio_input",
+        "supports_audio_output",
+        "supports_prompt_caching",
+        "supports_response_schema",
+        "supports_web_search",
+        "release_date",
+        "deprecation_date",
+    }
+)
+DEFAULT_INDENT = (2, 4, 2)  # mapping, sequence, offset: the LiteLLM docs' style
+_DOC_START = re.compile(r"---[ \t]*(#.*)?")
+_DOC_END = re.compile(r"\.\.\.[ \t]*(#.*)?")
+
+
+class ConfigDocument:
+    """One config.yaml, loaded for a round trip. Build it with :meth:`load`."""
+
+    path: Path
+
+    def __init__(
+        self, path: Path, data: CommentedMap, *, raw: bytes | None, layout: _Layout
+    ) -> None:
+        self.path = path
+        self._data = data
+        self._raw = raw
+        self._layout = layout
+        self._dirty = False
+
+    # ----------------------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, path: Path) -> ConfigDocument:
+        """Read and validate ``path``; a missing file is an empty document.
+
+        Malformed YAML or a shape LiteLLM cannot use raises :class:`ConfigError` with the line
+        (and column), the problem and the fix; the file is not touched.
+        """
+        from ruamel.yaml.comments import CommentedMap
+
+        raw = _read_bytes(path)
+        if raw is None:
+            return cls(path, CommentedMap(), raw=None, layout=_Layout.default())
+        layout, body = _Layout.split(path, raw)
+        data = _parse(path, body, line_offset=layout.preamble.count("\n"))
+        if data is None:
+            data = CommentedMap()
+        _validate(path, data, line_offset=layout.preamble.count("\n"))
+        return cls(path, data, raw=raw, layout=layout)
+
+    # ----------------------------------------------------------------------------- reading
+    def owned_entries(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """provider -> {model_name: plain-dict copy of the entry} for the entries the tool owns."""
+        owned: dict[str, dict[str, dict[str, Any]]] = {}
+        for item in self._items():
+            owner = _owner(item)
+            if owner is not None:
+                owned.setdefault(owner, {})[str(item["model_name"])] = _plain(item)
+        return owned
+
+    def model_names(self) -> list[str]:
+        """Every entry's ``model_name`` (hand-written ones too), in file order."""
+        return [str(item["model_name"]) for item in self._items() if "model_name" in item]
+
+    def aliases(self) -> dict[str, str]:
+        """``router_settings.model_group_alias`` as alias -> target (``{model: X}`` form too)."""
+        table = _alias_table(self._data, create=False)
+        result: dict[str, str] = {}
+        for alias, value in (table or {}).items():
+            target = _alias_target(value)
+            if target is not None:
+                result[str(alias)] = target
+        return result
+
+    def entry_changed(self, entry: Entry) -> bool:
+        """Would applying ``entry`` change the provider's existing owned entry of that name?
+
+        True when there is no such entry yet; False when it is identical in the owned keys.
+        """
+        for item in self._items():
+            if _owner(item) == entry.provider and item.get("model_name") == entry.model_name:
+                return _owned_view(item, entry) != _entry_view(entry)
+        return True
+
+    def conflicts(self, entries: Sequence[Entry]) -> list[str]:
+        """The model_names among ``entries`` that ``apply`` skips: held by an entry not owned by
+        the entry's provider (hand-written, or another provider's) and not already the provider's.
+        """
+        holders: dict[str, set[str | None]] = {}
+        for item in self._items():
+            name = item.get("model_name")
+            if isinstance(name, str):
+                holders.setdefault(name, set()).add(_owner(item))
+        clashes: list[str] = []
+        for entry in entries:
+            held = holders.get(entry.model_name)
+            if held and entry.provider not in held and entry.model_name not in clashes:
+                clashes.append(entry.model_name)
+        return clashes
+
+    # ----------------------------------------------------------------------------- changing
+    def apply(
+        self,
+        *,
+        replace_providers: Collection[str],
+        entries: Sequence[Entry],
+        aliases: Mapping[str, str | None],
+    ) -> None:
+        """Merge a refresh into the document, in place. O(n) in the number of entries.
+
+        For each provider of ``replace_providers`` its owned entries become its ``entries``: an
+        existing entry of the same model_name is updated in place (owned keys only; an owned key
+        the Entry no longer carries is removed), owned entries not wanted are removed, new ones
+        are inserted after the provider's last owned entry (or at the end), in the given order.
+        Entries whose name clashes (see :meth:`conflicts`) are skipped. ``aliases``: alias ->
+        model_name sets ``router_settings.model_group_alias[alias]`` (keeping a ``{model:,
+        hidden:}`` form), ``None`` removes it; other aliases are untouched.
+        """
+        providers = _provider_order(replace_providers, entries)
+        skipped = set(self.conflicts(entries))
+        wanted: dict[str, dict[str, Entry]] = {p: {} for p in providers}
+        for entry in entries:
+            if entry.model_name not in skipped:
+                wanted[entry.provider].setdefault(entry.model_name, entry)
+        if providers:
+            self._merge_entries(providers, wanted)
+        if aliases:
+            self._merge_aliases(aliases)
+
+    def _merge_entries(self, providers: list[str], wanted: dict[str, dict[str, Entry]]) -> None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        seq = self._data.get("model_list")
+        if not isinstance(seq, CommentedSeq):
+            if not any(wanted.values()):
+                return
+            seq = CommentedSeq()
+            _append_key(self._data, "model_list", seq)
+        old: list[Any] = list(seq)
+        owners = [_owner(item) for item in old]
+        present: dict[str, set[str]] = {p: set() for p in providers}
+        last: dict[str, int] = {}
+        for index, (item, owner) in enumerate(zip(old, owners, strict=True)):
+            if owner in present:
+                present[owner].add(str(item["model_name"]))
+                last[owner] = index
+        inserts: dict[int | None, list[CommentedMap]] = {}
+        for provider in providers:
+            new = [_new_entry(e) for n, e in wanted[provider].items() if n not in present[provider]]
+            if new:
+                inserts.setdefault(last.get(provider), []).extend(new)
+        kept = self._update_items(old, owners, wanted)
+        if len(kept) != len(old) or inserts:
+            _rebuild(seq, old, kept, inserts)
+            self._dirty = True
+
+    def _update_items(
+        self, old: list[Any], owners: list[str | None], wanted: dict[str, dict[str, Entry]]
+    ) -> list[bool]:
+        """Update wanted owned entries in place; return which of ``old`` are kept."""
+        kept: list[bool] = []
+        for item, owner in zip(old, owners, strict=True):
+            if owner is None or owner not in wanted:
+                kept.append(True)
+                continue
+            entry = wanted[owner].get(str(item["model_name"]))
+            kept.append(entry is not None)
+            if entry is not None and _owned_view(item, entry) != _entry_view(entry):
+                gap = _detach_gap(item)
+                _update_entry(item, entry)
+                _attach_gap(item, gap)
+                self._dirty = True
+        return kept
+
+    def _merge_aliases(self, aliases: Mapping[str, str | None]) -> None:
+        if not any(target is not None for target in aliases.values()):
+            table = _alias_table(self._data, create=False)
+            if table is None:
+                return
+        else:
+            table = _alias_table(self._data, create=True)
+            assert table is not None
+        for alias, target in aliases.items():
+            if _set_alias(table, alias, target):
+                self._dirty = True
+
+    # ----------------------------------------------------------------------------- writing
+    def dump(self) -> str:
+        """The document as YAML text.
+
+        ruamel.yaml keeps comments, key order, quotes, blank lines, anchors and tags. Its limits:
+        one indentation style for the whole file (guessed from the file; mixed styles are
+        normalised), ``~`` nulls are written as empty values, and a long plain scalar folded over
+        several lines is joined. A file is only rewritten when the tool changed something.
+        """
+        stream = io.StringIO()
+        _yaml(self._layout.indent).dump(self._data, stream)
+        return self._layout.render(stream.getvalue())
+
+    def write(self, *, backup: bool = True) -> bool:
+        """Write the document if it differs from the file; True when the file was written.
+
+        Nothing is written (not one byte) when ``apply`` changed nothing or the text equals the
+        file's bytes. The previous file is kept as ``<name>.bak`` (``backup=True``). If the file
+        changed on disk since ``load``, nothing is written and :class:`ConfigError` says so.
+        """
+        current = _read_bytes(self.path)
+        if current != self._raw:
+            raise ConfigError(
+                f"{self.path} was changed by something else while discovery-tui was running; "
+                "nothing was written: run discovery-tui again"
+            )
+        if not self._dirty:
+            return False
+        text = self.dump()
+        data = text.encode("utf-8")
+        if data == current:
+            return False
+        atomic_write_text(self.path, text, backup=backup and current is not None)
+        self._raw = data
+        self._dirty = False
+        return True
+
+    def _items(self) -> Iterator[Any]:
+        from ruamel.yaml.comments import CommentedMap
+
+        seq = self._data.get("model_list")
+        for item in seq if isinstance(seq, list) else ():
+            if isinstance(item, CommentedMap):
+                yield item
+
+
+# --------------------------------------------------------------------------------- layout
+class _Layout:
+    """What ruamel.yaml does not keep: indentation style, a preamble up to ``---``, a ``...``
+    postamble, CRLF newlines and a UTF-8 BOM."""
+
+    def __init__(
+        self,
+        *,
+        indent: tuple[int, int, int],
+        preamble: str = "",
+        postamble: str = "",
+        newline: str = "\n",
+        bom: bool = False,
+    ) -> None:
+        self.indent = indent
+        self.preamble = preamble
+        self.postamble = postamble
+        self.newline = newline
+        self.bom = bom
+
+    @classmethod
+    def default(cls) -> _Layout:
+        return cls(indent=DEFAULT_INDENT)
+
+    @classmethod
+    def split(cls, path: Path, raw: bytes) -> tuple[_Layout, str]:
+        """The layout of ``raw`` and the YAML body ruamel.yaml should parse."""
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8, "
+                f"or restore {backup_path(path).name}"
+            ) from exc
+        newline = "\r\n" if "\r\n" in text else "\n"
+        text = text.replace("\r\n", "\n")
+        lines = text.splitlines(keepends=True)
+        start = _preamble_end(lines)
+        end = _postamble_start(lines, start)
+        preamble, body, post = "".join(lines[:start]), "".join(lines[start:end]), lines[end:]
+        layout = cls(
+            indent=_guess_indent(body),
+            preamble=preamble,
+            postamble="".join(post),
+            newline=newline,
+            bom=bom,
+        )
+        return layout, body
+
+    def render(self, body: str) -> str:
+        if body.strip() in ("{}", ""):
+            body = "" if self.preamble or self.postamble else body
+        text = self.preamble + body + self.postamble
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return ("\ufeff" if self.bom else "") + text
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _preamble_end(lines: list[str]) -> int:
+    """Index after a leading ``---`` line (with only comments/directives before it), else 0."""
+    for index, line in enumerate(lines):
+        if _DOC_START.fullmatch(line.rstrip("\n").rstrip()):
+            return index + 1
+        if not (_is_blank_or_comment(line) or line.startswith("%")):
+            return 0
+    return 0
+
+
+def _postamble_start(lines: list[str], start: int) -> int:
+    """Index of a trailing ``...`` line (only comments after it), else len(lines)."""
+    for index in range(len(lines) - 1, start - 1, -1):
+        line = lines[index]
+        if _DOC_END.fullmatch(line.rstrip("\n").rstrip()):
+            return index
+        if not _is_blank_or_comment(line):
+            break
+    return len(lines)
+
+
+_KEY_ONLY = re.compile(r"^( *)((?:- +)*)[^\s#][^#]*?:[ \t]*(?:#.*)?$")
+
+
+def _guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) of the file's block style, defaults where it does not say."""
+    mapping: int | None = None
+    sequence: tuple[int, int] | None = None
+    key_col: int | None = None
+    for line in text.splitlines():
+        if _is_blank_or_comment(line):
+            continue
+        col = len(line) - len(line.lstrip(" "))
+        stripped = line.strip()
+        if key_col is not None and col >= key_col:
+            if stripped.startswith("- ") and sequence is None:
+                rest = stripped[1:]
+                content = col + 1 + len(rest) - len(rest.lstrip(" "))
+                if not rest.lstrip(" ").startswith("#"):
+                    sequence = (content - key_col, col - key_col)
+            elif col > key_col and mapping is None and not stripped.startswith("-"):
+                mapping = col - key_col
+        if mapping is not None and sequence is not None:
+            break
+        match = _KEY_ONLY.match(line)
+        key_col = len(match.group(1)) + len(match.group(2)) if match else None
+    return _indent_triple(mapping, sequence)
+
+
+def _indent_triple(mapping: int | None, sequence: tuple[int, int] | None) -> tuple[int, int, int]:
+    if mapping is None and sequence is None:
+        return DEFAULT_INDENT
+    if sequence is None:
+        assert mapping is not None
+        return (mapping, mapping + 2, mapping)
+    seq, offset = sequence
+    seq = max(seq, offset + 2)
+    return (mapping if mapping is not None else max(seq - offset, 2), seq, offset)
+
+
+# --------------------------------------------------------------------------------- yaml i/o
+def _yaml(indent: tuple[int, int, int] = DEFAULT_INDENT) -> YAML:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class _Representer(RoundTripRepresenter):
+        pass
+
+    _Representer.add_representer(float, _represent_float)
+    yaml = YAML()
+    yaml.Representer = _Representer
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+    return yaml
+
+
+def _represent_float(representer: Any, value: float) -> Any:
+    """Floats that YAML 1.1 (PyYAML, which LiteLLM uses) reads as floats: ``3.0e-06``, not
+    ``3e-06`` (a string there)."""
+    text = repr(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        text = ".nan" if value != value else (".inf" if value > 0 else "-.inf")
+    elif "e" in text and "." not in text.split("e")[0]:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return representer.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{path} is a folder, not a file: pass the config file's path") from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot read {path}: {exc.strerror or exc}; make it readable and run again"
+        ) from exc
+
+
+def _fix_hint(path: Path) -> str:
+    bak = backup_path(path)
+    return f"fix it, or restore {bak.name}" if bak.exists() else "fix it"
+
+
+def _parse(path: Path, text: str, *, line_offset: int) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "not valid YAML"
+        hint = _fix_hint(path).replace("fix it", "fix the YAML")
+        raise ConfigError(f"{path}{where}: {problem}: {hint}") from exc
+    except YAMLError as exc:
+        hint = _fix_hint(path).replace("fix it", "fix the YAML")
+        raise ConfigError(f"{path}: {str(exc).splitlines()[0]}: {hint}") from exc
+
+
+def _line(node: Any, key: Any, offset: int) -> str:
+    try:
+        return (
+            f" line {node.lc.key(key)[0] + 1 + offset}"
+            if isinstance(key, str)
+            else (f" line {node.lc.item(key)[0] + 1 + offset}")
+        )
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return ""
+
+
+def _validate(path: Path, data: Any, *, line_offset: int) -> None:
+    """The shapes LiteLLM needs, and no duplicate model_name among the entries the tool owns."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def fail(where: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}{where}: {problem}: {_fix_hint(path)}")
+
+    if not isinstance(data, CommentedMap):
+        raise fail("", f"the top level is a {_kind(data)}, not a mapping (model_list: ...)")
+    seq = data.get("model_list")
+    if seq is not None and not isinstance(seq, CommentedSeq):
+        raise fail(
+            _line(data, "model_list", line_offset),
+            f"model_list is a {_kind(seq)}, not a list of entries (- model_name: ...)",
+        )
+    seen: dict[str, str] = {}
+    for index, item in enumerate(seq or ()):
+        where = _line(seq, index, line_offset)
+        if not isinstance(item, CommentedMap):
+            raise fail(where, f"model_list item {index + 1} is a {_kind(item)}, not a mapping")
+        if _owner(item) is None:
+            continue
+        name = item.get("model_name")
+        if not isinstance(name, str) or not name:
+            raise fail(where, f"model_list item {index + 1} has no model_name")
+        if name in seen:
+            raise fail(where, f"duplicate model_name {name!r} (also at{seen[name]})")
+        seen[name] = where or f" item {index + 1}"
+        params = item.get("litellm_params")
+        if params is not None and not isinstance(params, CommentedMap):
+            raise fail(where, f"litellm_params of {name!r} is a {_kind(params)}, not a mapping")
+    _validate_router(data, fail, line_offset)
+
+
+def _validate_router(data: CommentedMap, fail: Any, line_offset: int) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    router = data.get("router_settings")
+    if router is None:
+        return
+    if not isinstance(router, CommentedMap):
+        raise fail(
+            _line(data, "router_settings", line_offset),
+            f"router_settings is a {_kind(router)}, not a mapping",
+        )
+    table = router.get("model_group_alias")
+    if table is not None and not isinstance(table, CommentedMap):
+        raise fail(
+            _line(router, "model_group_alias", line_offset),
+            f"model_group_alias is a {_kind(table)}, not a mapping (alias: model_name)",
+        )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if value is None:
+        return "empty value"
+    return f"{type(value).__name__} ({str(value)[:40]!r})"
+
+
+# --------------------------------------------------------------------------------- entries
+def _owner(item: Any) -> str | None:
+    info = item.get("model_info") if isinstance(item, Mapping) else None
+    owner = info.get(OWNER_KEY) if isinstance(info, Mapping) else None
+    return owner if isinstance(owner, str) and owner else None
+
+
+def _provider_order(replace: Collection[str], entries: Sequence[Entry]) -> list[str]:
+    """Replaced providers, deterministically: order of first appearance in entries, then sorted."""
+    chosen = set(replace)
+    order: list[str] = []
+    for entry in entries:
+        if entry.provider not in chosen:
+            raise ValueError(f"entry {entry.model_name!r} of {entry.provider!r} not replaced")
+        if entry.provider not in order:
+            order.append(entry.provider)
+    return order + sorted(chosen.difference(order))
+
+
+def _owned_info_keys(info: Mapping[Any, Any], entry: Entry) -> set[Any]:
+    return (
+        set(OWNED_MODEL_INFO_KEYS)
+        | set(entry.model_info)
+        | {k for k in info if isinstance(k, str) and k.startswith(OWNER_KEY)}
+    )
+
+
+def _owned_view(item: Any, entry: Entry) -> tuple[dict[str, Any], dict[str, Any]]:
+    params = item.get("litellm_params")
+    params = params if isinstance(params, Mapping) else {}
+    info = item.get("model_info")
+    info = info if isinstance(info, Mapping) else {}
+    owned_params = set(OWNED_PARAMS) | set(entry.litellm_params)
+    owned_info = _owned_info_keys(info, entry)
+    return (
+        {str(k): _plain(v) for k, v in params.items() if k in owned_params},
+        {str(k): _plain(v) for k, v in info.items() if k in owned_info},
+    )
+
+
+def _entry_view(entry: Entry) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {k: _plain(v) for k, v in entry.litellm_params.items()},
+        {k: _plain(v) for k, v in entry.model_info.items()},
+    )
+
+
+def _new_entry(entry: Entry) -> CommentedMap:
+    from ruamel.yaml.comments import CommentedMap
+
+    node = CommentedMap()
+    node["model_name"] = entry.model_name
+    node["litellm_params"] = _to_yaml(entry.litellm_params)
+    node["model_info"] = _to_yaml(entry.model_info)
+    return node
+
+
+def _update_entry(item: CommentedMap, entry: Entry) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    params = item.get("litellm_params")
+    if not isinstance(params, CommentedMap):
+        params = CommentedMap()
+        if "litellm_params" in item:
+            item["litellm_params"] = params
+        else:
+            _append_key(item, "litellm_params", params)
+    _sync_keys(params, entry.litellm_params, set(OWNED_PARAMS) | set(entry.litellm_params))
+    info = item["model_info"]
+    _sync_keys(info, entry.model_info, _owned_info_keys(info, entry))
+
+
+def _sync_keys(node: CommentedMap, desired: Mapping[str, object], owned: set[Any]) -> None:
+    """Make the owned keys of ``node`` equal ``desired``; other keys and their order stay."""
+    for key in [k for k in node if k in owned and k not in desired]:
+        _delete_key(node, key)
+    for key, value in desired.items():
+        if key in node:
+            if _plain(node[key]) != _plain(value):
+                node[key] = _to_yaml(value)
+        else:
+            _append_key(node, key, _to_yaml(value))
+
+
+def _rebuild(
+    seq: CommentedSeq,
+    old: list[Any],
+    kept: list[bool],
+    inserts: dict[int | None, list[CommentedMap]],
+) -> None:
+    """Replace the items of ``seq`` (removals, insertions) keeping the comments between items.
+
+    A comment between two items is stored by ruamel.yaml on the last key of the item before it;
+    it is moved to whatever item now precedes that place, so it stays where it was.
+    """
+    old_ca = seq.ca.items
+    result: list[Any] = []
+    ca: dict[int, Any] = {}
+    leading = ""
+    for index, item in enumerate(old):
+        moving = not kept[index] or index in inserts
+        gap = _detach_gap(item) if moving else ""
+        if kept[index]:
+            if index in old_ca:
+                ca[len(result)] = old_ca[index]
+            result.append(item)
+        result.extend(inserts.get(index, ()))
+        if gap and result:
+            _attach_gap(result[-1], gap)
+        elif gap:
+            leading += gap
+    if None in inserts:
+        if result:
+            gap = _detach_gap(result[-1])
+            result.extend(inserts[None])
+            _attach_gap(result[-1], gap)
+        else:
+            result.extend(inserts[None])
+    list.__delitem__(seq, slice(None))
+    list.extend(seq, result)
+    seq.ca._items = ca
+    if leading and result:
+        _attach_leading(seq, leading)
+    if result and seq.fa.flow_style():
+        seq.fa.set_block_style()
+
+
+def _attach_leading(seq: CommentedSeq, text: str) -> None:
+    """Comments that stood before the first item (all items before them were removed)."""
+
+    start = seq.ca.comment
+    if start is None:
+        seq.ca.comment = [None, [_comment_token(text)]]
+    elif start[1]:
+        start[1].append(_comment_token(text))
+    else:
+        start[1] = [_comment_token(text)]
+
+
+# --------------------------------------------------------------------------------- comments
+Slot = tuple[dict[Any, Any], Any, int]
+
+
+def _key_slot(node: Any, key: Any, index: int) -> Slot | None:
+    """Where the comment after ``node[key]``'s last line lives: (ca.items, key, token index)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    child = node[key]
+    if isinstance(child, (CommentedMap, CommentedSeq)) and child and not child.fa.flow_style():
+        return _tail_slot(child)
+    return node.ca.items, key, index
+
+
+def _tail_slot(node: Any) -> Slot | None:
+    """Where ruamel.yaml keeps the comment after ``node``'s last line."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedMap) and node:
+        return _key_slot(node, next(reversed(node)), 2)
+    if isinstance(node, CommentedSeq) and node:
+        return _key_slot(node, len(node) - 1, 0)
+    return None
+
+
+def _detach(slot: Slot | None) -> str:
+    """Remove and return the comment lines of ``slot`` (the end-of-line comment stays)."""
+    if slot is None:
+        return ""
+    items, key, index = slot
+    tokens: list[Any] | None = items.get(key)
+    token = tokens[index] if tokens and len(tokens) > index else None
+    if tokens is None or token is None or not isinstance(token.value, str):
+        return ""
+    head, newline, rest = token.value.partition("\n")
+    if not rest:
+        return ""
+    if head.strip():
+        token.value = head + newline
+    else:
+        tokens[index] = None
+    return rest
+
+
+def _attach(slot: Slot | None, text: str) -> None:
+    """Put comment lines ``text`` into ``slot`` (after what is there)."""
+
+    if slot is None or not text:
+        return
+    items, key, index = slot
+    tokens = items.setdefault(key, [None] * (4 if index == 2 else 2))
+    token = tokens[index]
+    if token is None:
+        tokens[index] = _comment_token("\n" + text)
+    else:
+        token.value = token.value + text
+
+
+def _comment_token(text: str) -> Any:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    return CommentToken(text, CommentMark(0), None)
+
+
+def _detach_gap(node: Any) -> str:
+    """Remove and return the comment lines after ``node`` (its own end-of-line comment stays)."""
+    return _detach(_tail_slot(node))
+
+
+def _attach_gap(node: Any, text: str) -> None:
+    """Put comment lines ``text`` after ``node``'s last line."""
+    if text:
+        _attach(_tail_slot(node), text)
+
+
+def _append_key(node: CommentedMap, key: Any, value: Any) -> None:
+    """Add ``key`` at the end of ``node``, keeping the comment lines that followed ``node``."""
+    gap = _detach_gap(node)
+    if not node and node.fa.flow_style():
+        node.fa.set_block_style()
+    node[key] = value
+    _attach_gap(node, gap)
+
+
+def _delete_key(node: CommentedMap, key: Any) -> None:
+    """Remove ``key``; the comment lines after it move to the key before it."""
+    keys = list(node)
+    position = keys.index(key)
+    gap = _detach(_key_slot(node, key, 2))
+    del node[key]
+    node.ca.items.pop(key, None)
+    if gap and position > 0:
+        _attach(_key_slot(node, keys[position - 1], 2), gap)
+
+
+# --------------------------------------------------------------------------------- aliases
+def _alias_table(data: CommentedMap, *, create: bool) -> CommentedMap | None:
+    from ruamel.yaml.comments import CommentedMap
+
+    router = data.get("router_settings")
+    if not isinstance(router, CommentedMap):
+        if not create:
+            return None
+        router = CommentedMap()
+        if "router_settings" in data:
+            data["router_settings"] = router
+        else:
+            _append_key(data, "router_settings", router)
+    table = router.get("model_group_alias")
+    if not isinstance(table, CommentedMap):
+        if not create:
+            return None
+        table = CommentedMap()
+        if "model_group_alias" in router:
+            router["model_group_alias"] = table
+        else:
+            _append_key(router, "model_group_alias", table)
+    return table
+
+
+def _alias_target(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and isinstance(value.get("model"), str):
+        return str(value["model"])
+    return None
+
+
+def _set_alias(table: CommentedMap, alias: str, target: str | None) -> bool:
+    """Set or (target None) remove one alias; True when the table changed."""
+    if target is None:
+        if alias not in table:
+            return False
+        _delete_key(table, alias)
+        return True
+    current = table.get(alias)
+    if isinstance(current, MutableMapping) and "model" in current:
+        if current["model"] == target:
+            return False
+        current["model"] = target
+    elif alias in table:
+        if current == target:
+            return False
+        table[alias] = target
+    else:
+        _append_key(table, alias, target)
+    return True
+
+
+# --------------------------------------------------------------------------------- values
+def _plain(value: Any) -> Any:
+    """A plain-Python copy (dict, list, str, int, float, bool, None) of a ruamel value."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
+def _to_yaml(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, Mapping):
+        node = CommentedMap()
+        for key, item in value.items():
+            node[key] = _to_yaml(item)
+        return node
+    if isinstance(value, (list, tuple)):
+        return CommentedSeq(_to_yaml(v) for v in value)
+    return value
