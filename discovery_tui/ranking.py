@@ -20,7 +20,10 @@ Order (:func:`rank`), best first:
    by part; dates (``20250929``, ``0709``, ``2411``, ``05-06``) and sizes (``70b``, ``a22b``) are
    not versions. When an id has no version, or the two readings of a minor version disagree
    (``4.20`` vs ``4.3``: 20 > 3 as numbers, .20 < .3 as decimals), the release day decides;
-3. the newest release day (``Model.released``; unknown counts as oldest; same day is a tie);
+3. the newest release day (``Model.released``; when the catalog does not say, a full date in the id:
+   ``-20250929``, ``-2025-07-28``, ``-09-2025`` or Mistral's ``-2411`` (Nov 2024); a bare
+   month-day such as ``-0709`` has no year and is not used; unknown counts as oldest; same day is
+   a tie);
 4. the fixed id rule: an undated id before a dated one, then the shorter id, then alphabetical.
 
 Inputs are sorted by the id rule before the comparison sort, so the result never depends on the
@@ -166,6 +169,36 @@ def speed_modes(candidates: Iterable[Model]) -> set[str]:
     return found
 
 
+_YMD = re.compile(r"(?:^|-)(20\d\d)(?:-?)([01]\d)(?:-?)([0-3]\d)(?=-|$)")
+_MY = re.compile(r"(?:^|-)([01]\d)-(20\d\d)(?=-|$)")
+_YYMM = re.compile(r"(?:^|-)(2\d)([01]\d)(?=-|$)")
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=8192)
+def id_date(model_id: str) -> date | None:
+    """A full date written in the id (``-20250929``, ``-2025-07-28``, ``-09-2025``, ``-2411``)."""
+    bare = bare_id(model_id).split(":", 1)[0]
+    if found := _YMD.search(bare):
+        return _valid(int(found[1]), int(found[2]), int(found[3]))
+    if found := _MY.search(bare):
+        return _valid(int(found[2]), int(found[1]), 1)
+    if (found := _YYMM.search(bare)) and int(found[1]) >= 23:
+        return _valid(2000 + int(found[1]), int(found[2]), 1)
+    return None
+
+
+def release_day(model: Model) -> date | None:
+    """The release day from the catalog, else a full date written in the id, else None."""
+    return model.released or id_date(model.id)
+
+
 def tie_key(model: Model) -> tuple[bool, int, str]:
     """The fixed last rule: undated before dated, then shorter, then alphabetical."""
     return (is_dated(model), len(model.id), model.id)
@@ -183,7 +216,8 @@ def _sign(value: int) -> int:
 
 
 def _cmp_days(a: Model, b: Model) -> int:
-    return _sign((a.released or date.min).toordinal() - (b.released or date.min).toordinal())
+    day_a, day_b = release_day(a) or date.min, release_day(b) or date.min
+    return _sign(day_a.toordinal() - day_b.toordinal())
 
 
 def _cmp_generation(a: Model, b: Model) -> int:
@@ -192,7 +226,7 @@ def _cmp_generation(a: Model, b: Model) -> int:
     found = compare_versions(va, vb)
     if found is not None:
         return found
-    if a.released and b.released and a.released != b.released:
+    if release_day(a) and release_day(b) and release_day(a) != release_day(b):
         return _cmp_days(a, b)
     if va and vb:  # ambiguous minor, no dates to settle it: numeric reading
         na, nb = _numbers(va), _numbers(vb)
@@ -252,33 +286,37 @@ def _context(eligible: Sequence[Model]) -> _Context:
     if any(compare_versions(parse_version(m.id), generation) == 0 for m in available):
         return _Context(frozenset())
     best_available = _newest(available)
-    cutoff = best_available.released if best_available is not None else None
+    cutoff = release_day(best_available) if best_available is not None else None
     promoted = frozenset(
         m.id
         for m in eligible
         if is_preview(m)
         and compare_versions(parse_version(m.id), generation) == 0
-        and (cutoff is None or m.released is None or m.released >= cutoff)
+        and (cutoff is None or (day := release_day(m)) is None or day >= cutoff)
     )
     return _Context(promoted)
 
 
-def _prepare(candidates: Sequence[Model], *, today: date) -> tuple[list[Model], _Context]:
+def _prepare(candidates: Sequence[Model], *, today: date) -> tuple[list[Model], _Context, set[str]]:
+    """Eligible candidates (unique ids, sorted by the id rule), the context, the speed modes."""
     unique = {m.id: m for m in sorted(candidates, key=tie_key, reverse=True)}
     eligible = sorted((m for m in unique.values() if is_eligible(m, today=today)), key=tie_key)
     fast = speed_modes(eligible)
     eligible = [m for m in eligible if m.id not in fast]
-    return eligible, _context(eligible)
+    return eligible, _context(eligible), fast
 
 
-def rank(candidates: Sequence[Model], *, today: date) -> list[Model]:
-    """The eligible candidates (not variants, not paid speed modes), best first; deterministic."""
-    eligible, ctx = _prepare(candidates, today=today)
-
+def _sorted(eligible: list[Model], ctx: _Context) -> list[Model]:
     def worse_first(a: Model, b: Model) -> int:
         return -_compare(a, b, ctx)[0]
 
     return sorted(eligible, key=functools.cmp_to_key(worse_first))
+
+
+def rank(candidates: Sequence[Model], *, today: date) -> list[Model]:
+    """The eligible candidates (not variants, not paid speed modes), best first; deterministic."""
+    eligible, ctx, _ = _prepare(candidates, today=today)
+    return _sorted(eligible, ctx)
 
 
 def best(candidates: Sequence[Model], *, today: date) -> Model | None:
@@ -297,24 +335,32 @@ def explain(model: Model, candidates: Sequence[Model], *, today: date) -> str:
     reason = ineligibility(model, today=today)
     if reason is not None:
         return f"not eligible: {reason}"
-    eligible, ctx = _prepare(candidates, today=today)
-    ranked = rank(eligible, today=today)
-    count = f"among {len(ranked)} candidates"
-    if model not in ranked:
+    eligible, ctx, fast = _prepare(candidates, today=today)
+    ranked = _sorted(eligible, ctx)
+    if model.id in fast:
         return "not eligible: a paid speed mode of a model that is also listed"
+    if model not in ranked:
+        return "not among the candidates"
     if ranked[0] != model:
         return f"ranked {ranked.index(model) + 1} of {len(ranked)}; the best is {ranked[0].id}"
     if len(ranked) == 1:
         return "the only eligible candidate"
-    _, rule = _compare(model, ranked[1], ctx)
+    return f"{_why_first(model, ranked[1], ctx)} among {len(ranked)} candidates"
+
+
+def _why_first(model: Model, runner_up: Model, ctx: _Context) -> str:
+    _, rule = _compare(model, runner_up, ctx)
     generation = _generation_text(model)
     if model.id in ctx.promoted:
-        return f"newest generation ({generation}), available only as a preview, {count}"
+        return f"newest generation ({generation}), available only as a preview,"
     if rule == "availability":
-        return f"generally available ({generation}) preferred over previews, {count}"
-    if rule == "generation":
-        return f"newest generally available generation ({generation}) {count}"
-    if rule == "release":
-        day = model.released.isoformat() if model.released else "unknown"
-        return f"newest release ({day}) of generation {generation} {count}"
-    return f"tied with {ranked[1].id} on generation and release day; shortest id wins, {count}"
+        return f"generally available ({generation}) preferred over previews"
+    by_version = compare_versions(parse_version(model.id), parse_version(runner_up.id))
+    day = release_day(model)
+    kind = "newest generation" if is_preview(model) else "newest generally available generation"
+    if rule == "generation" and (by_version is not None or day is None):
+        return f"{kind} ({generation})"
+    if rule in ("generation", "release") and day is not None:
+        of = f", generation {generation}" if parse_version(model.id) else ""
+        return f"newest release ({day.isoformat()}{of})"
+    return f"tied with {runner_up.id} on generation and release day; shortest id wins"
