@@ -77,6 +77,7 @@ class ConfigDocument:
         self._raw = raw
         self._layout = layout
         self._dirty = False
+        self._index: dict[tuple[str, str], Any] | None = None
 
     # ----------------------------------------------------------------------------- loading
     @classmethod
@@ -94,6 +95,8 @@ class ConfigDocument:
         layout, body = _Layout.split(path, raw)
         data = _parse(path, body, line_offset=layout.preamble.count("\n"))
         if data is None:
+            if all(_is_blank_or_comment(line) for line in body.splitlines()):
+                layout.preamble += body  # only comments: keep them above what is added
             data = CommentedMap()
         _validate(path, data, line_offset=layout.preamble.count("\n"))
         return cls(path, data, raw=raw, layout=layout)
@@ -114,7 +117,7 @@ class ConfigDocument:
 
     def aliases(self) -> dict[str, str]:
         """``router_settings.model_group_alias`` as alias -> target (``{model: X}`` form too)."""
-        table = _alias_table(self._data, create=False)
+        table = _alias_table(self._data)
         result: dict[str, str] = {}
         for alias, value in (table or {}).items():
             target = _alias_target(value)
@@ -127,10 +130,14 @@ class ConfigDocument:
 
         True when there is no such entry yet; False when it is identical in the owned keys.
         """
-        for item in self._items():
-            if _owner(item) == entry.provider and item.get("model_name") == entry.model_name:
-                return _owned_view(item, entry) != _entry_view(entry)
-        return True
+        if self._index is None:  # built once: the planner asks for every entry
+            self._index = {}
+            for item in self._items():
+                owner = _owner(item)
+                if owner is not None:
+                    self._index[(owner, str(item["model_name"]))] = item
+        item = self._index.get((entry.provider, entry.model_name))
+        return item is None or _owned_view(item, entry) != _entry_view(entry)
 
     def conflicts(self, entries: Sequence[Entry]) -> list[str]:
         """The model_names among ``entries`` that ``apply`` skips: held by an entry not owned by
@@ -167,6 +174,7 @@ class ConfigDocument:
         hidden:}`` form), ``None`` removes it; other aliases are untouched.
         """
         providers = _provider_order(replace_providers, entries)
+        self._index = None
         skipped = set(self.conflicts(entries))
         wanted: dict[str, dict[str, Entry]] = {p: {} for p in providers}
         for entry in entries:
@@ -185,7 +193,7 @@ class ConfigDocument:
             if not any(wanted.values()):
                 return
             seq = CommentedSeq()
-            _append_key(self._data, "model_list", seq)
+            _put(self._data, "model_list", seq)
         old: list[Any] = list(seq)
         owners = [_owner(item) for item in old]
         present: dict[str, set[str]] = {p: set() for p in providers}
@@ -200,7 +208,7 @@ class ConfigDocument:
             if new:
                 inserts.setdefault(last.get(provider), []).extend(new)
         kept = self._update_items(old, owners, wanted)
-        if len(kept) != len(old) or inserts:
+        if not all(kept) or inserts:
             _rebuild(seq, old, kept, inserts)
             self._dirty = True
 
@@ -223,16 +231,26 @@ class ConfigDocument:
         return kept
 
     def _merge_aliases(self, aliases: Mapping[str, str | None]) -> None:
-        if not any(target is not None for target in aliases.values()):
-            table = _alias_table(self._data, create=False)
-            if table is None:
-                return
-        else:
-            table = _alias_table(self._data, create=True)
-            assert table is not None
+        from ruamel.yaml.comments import CommentedMap
+
+        table = _alias_table(self._data)
+        if table is not None:
+            for alias, target in aliases.items():
+                if _set_alias(table, alias, target):
+                    self._dirty = True
+            return
+        table = CommentedMap()
         for alias, target in aliases.items():
-            if _set_alias(table, alias, target):
-                self._dirty = True
+            if target is not None:
+                table[alias] = target
+        if not table:
+            return
+        router = self._data.get("router_settings")
+        if isinstance(router, CommentedMap):
+            _put(router, "model_group_alias", table)
+        else:
+            _put(self._data, "router_settings", CommentedMap(model_group_alias=table))
+        self._dirty = True
 
     # ----------------------------------------------------------------------------- writing
     def dump(self) -> str:
@@ -333,7 +351,10 @@ class _Layout:
     def render(self, body: str) -> str:
         if body.strip() in ("{}", ""):
             body = "" if self.preamble or self.postamble else body
-        text = self.preamble + body + self.postamble
+        preamble = self.preamble
+        if preamble and not preamble.endswith("\n"):
+            preamble += "\n"
+        text = preamble + body + self.postamble
         if self.newline != "\n":
             text = text.replace("\n", self.newline)
         return ("\ufeff" if self.bom else "") + text
@@ -407,18 +428,61 @@ def _indent_triple(mapping: int | None, sequence: tuple[int, int] | None) -> tup
 # --------------------------------------------------------------------------------- yaml i/o
 def _yaml(indent: tuple[int, int, int] = DEFAULT_INDENT) -> YAML:
     from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
     from ruamel.yaml.representer import RoundTripRepresenter
+
+    class _Constructor(RoundTripConstructor):
+        pass
 
     class _Representer(RoundTripRepresenter):
         pass
 
+    text_bool = _text_bool_class()
+    _Constructor.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
     _Representer.add_representer(float, _represent_float)
+    _Representer.add_representer(text_bool, _represent_text_bool)
     yaml = YAML()
+    yaml.Constructor = _Constructor
     yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
     return yaml
+
+
+_TEXT_BOOL: Any = None
+
+
+def _text_bool_class() -> Any:
+    """A bool that remembers how the file spelt it (``True``, ``FALSE``): LiteLLM's docs write
+    ``drop_params: True`` and a round trip must not rewrite it as ``true``."""
+    global _TEXT_BOOL
+    if _TEXT_BOOL is None:
+        from ruamel.yaml.scalarbool import ScalarBoolean
+
+        class TextBool(ScalarBoolean):
+            text: str
+
+        _TEXT_BOOL = TextBool
+    return _TEXT_BOOL
+
+
+def _construct_bool(constructor: Any, node: Any) -> Any:
+    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.scalarbool import ScalarBoolean
+
+    value = SafeConstructor.construct_yaml_bool(constructor, node)
+    if node.anchor:
+        return ScalarBoolean(value, anchor=node.anchor)
+    if node.value in ("true", "false"):
+        return value
+    result = _text_bool_class()(value)
+    result.text = node.value
+    return result
+
+
+def _represent_text_bool(representer: Any, value: Any) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:bool", value.text)
 
 
 def _represent_float(representer: Any, value: float) -> Any:
@@ -604,10 +668,7 @@ def _update_entry(item: CommentedMap, entry: Entry) -> None:
     params = item.get("litellm_params")
     if not isinstance(params, CommentedMap):
         params = CommentedMap()
-        if "litellm_params" in item:
-            item["litellm_params"] = params
-        else:
-            _append_key(item, "litellm_params", params)
+        _put(item, "litellm_params", params)
     _sync_keys(params, entry.litellm_params, set(OWNED_PARAMS) | set(entry.litellm_params))
     info = item["model_info"]
     _sync_keys(info, entry.model_info, _owned_info_keys(info, entry))
@@ -617,12 +678,17 @@ def _sync_keys(node: CommentedMap, desired: Mapping[str, object], owned: set[Any
     """Make the owned keys of ``node`` equal ``desired``; other keys and their order stay."""
     for key in [k for k in node if k in owned and k not in desired]:
         _delete_key(node, key)
-    for key, value in desired.items():
+    order = list(desired)
+    for position, (key, value) in enumerate(desired.items()):
         if key in node:
             if _plain(node[key]) != _plain(value):
-                node[key] = _to_yaml(value)
-        else:
+                _replace_value(node, key, _to_yaml(value))
+            continue
+        following = next((k for k in order[position + 1 :] if k in node), None)
+        if following is None:
             _append_key(node, key, _to_yaml(value))
+        else:  # before the next key of the Entry's order, as a new entry would have it
+            node.insert(list(node).index(following), key, _to_yaml(value))
 
 
 def _rebuild(
@@ -765,6 +831,21 @@ def _append_key(node: CommentedMap, key: Any, value: Any) -> None:
     _attach_gap(node, gap)
 
 
+def _replace_value(node: CommentedMap, key: Any, value: Any) -> None:
+    """Give ``key`` a new value, keeping the comment lines that followed the old one."""
+    gap = _detach(_key_slot(node, key, 2))
+    node[key] = value
+    _attach(_key_slot(node, key, 2), gap)
+
+
+def _put(node: CommentedMap, key: Any, value: Any) -> None:
+    """Set ``key`` (replacing an empty or wrong value in place, else at the end)."""
+    if key in node:
+        _replace_value(node, key, value)
+    else:
+        _append_key(node, key, value)
+
+
 def _delete_key(node: CommentedMap, key: Any) -> None:
     """Remove ``key``; the comment lines after it move to the key before it."""
     keys = list(node)
@@ -777,28 +858,12 @@ def _delete_key(node: CommentedMap, key: Any) -> None:
 
 
 # --------------------------------------------------------------------------------- aliases
-def _alias_table(data: CommentedMap, *, create: bool) -> CommentedMap | None:
+def _alias_table(data: CommentedMap) -> CommentedMap | None:
     from ruamel.yaml.comments import CommentedMap
 
     router = data.get("router_settings")
-    if not isinstance(router, CommentedMap):
-        if not create:
-            return None
-        router = CommentedMap()
-        if "router_settings" in data:
-            data["router_settings"] = router
-        else:
-            _append_key(data, "router_settings", router)
-    table = router.get("model_group_alias")
-    if not isinstance(table, CommentedMap):
-        if not create:
-            return None
-        table = CommentedMap()
-        if "model_group_alias" in router:
-            router["model_group_alias"] = table
-        else:
-            _append_key(router, "model_group_alias", table)
-    return table
+    table = router.get("model_group_alias") if isinstance(router, CommentedMap) else None
+    return table if isinstance(table, CommentedMap) else None
 
 
 def _alias_target(value: Any) -> str | None:
@@ -824,7 +889,7 @@ def _set_alias(table: CommentedMap, alias: str, target: str | None) -> bool:
     elif alias in table:
         if current == target:
             return False
-        table[alias] = target
+        _replace_value(table, alias, target)
     else:
         _append_key(table, alias, target)
     return True
@@ -839,6 +904,11 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, int) and type(value) is not int:
+        from ruamel.yaml.scalarbool import ScalarBoolean
+
+        if isinstance(value, ScalarBoolean):
+            return bool(value)
     if isinstance(value, str):
         return str(value)
     if isinstance(value, int):

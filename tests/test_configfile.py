@@ -1,0 +1,581 @@
+"""The config writer: the merge keeps everything it does not own, byte for byte."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from discovery_tui.configfile import ConfigDocument
+from discovery_tui.errors import ConfigError
+from discovery_tui.models import OWNER_KEY, Entry
+
+KEY = "os.environ/OPENROUTER_API_KEY"
+
+
+def entry(name: str, provider: str = "openrouter", **info: object) -> Entry:
+    params: dict[str, object] = {"model": name, "api_key": KEY}
+    return Entry(name, provider, params, {"mode": "chat", **info, OWNER_KEY: provider})
+
+
+CONFIG = """\
+# LiteLLM proxy config (head comment)
+model_list:
+  # before the first entry
+  - model_name: openrouter/a  # inline on a
+    litellm_params:
+      model: openrouter/a  # inline on model
+      api_key: os.environ/OPENROUTER_API_KEY
+      api_base: http://127.0.0.1:9000/api/v1
+      rpm: 10
+    model_info:
+      mode: chat
+      my_note: keep me
+      input_cost_per_token: 3.0e-06
+      discovery_tui: openrouter
+
+  # hand-written entries below
+  - model_name: mine
+    litellm_params:
+      model: openai/gpt-4o
+      api_key: "os.environ/OPENAI_API_KEY"
+  - model_name: openrouter/gone
+    litellm_params:
+      model: openrouter/gone
+      api_key: os.environ/OPENROUTER_API_KEY
+    model_info:
+      mode: chat
+      discovery_tui: openrouter
+  # xai below
+  - model_name: xai/grok-4
+    litellm_params:
+      model: xai/grok-4
+      api_key: os.environ/XAI_API_KEY
+    model_info:
+      mode: chat
+      discovery_tui: xai
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY   # keep this comment
+router_settings:
+  routing_strategy: simple-shuffle
+  model_group_alias:
+    claude: openrouter/a
+    hidden-one: {model: openrouter/a, hidden: true}
+    mine-alias: mine
+  # after the aliases
+litellm_settings:
+  drop_params: true
+# end of file
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def refresh(
+    path: Path,
+    entries: list[Entry],
+    aliases: dict[str, str | None],
+    *,
+    providers: tuple[str, ...] = ("openrouter",),
+) -> bool:
+    doc = ConfigDocument.load(path)
+    doc.apply(replace_providers=providers, entries=entries, aliases=aliases)
+    return doc.write()
+
+
+# --- the merge ------------------------------------------------------------------------------
+
+
+def test_refresh_updates_in_place_removes_inserts_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    entries = [
+        entry("openrouter/a", input_cost_per_token=2.5e-06),
+        entry("openrouter/new", input_cost_per_token=1e-06, supports_vision=True),
+    ]
+    assert refresh(path, entries, {"claude": "openrouter/new", "hidden-one": "openrouter/new"})
+    expected = (
+        CONFIG.replace("      api_base: http://127.0.0.1:9000/api/v1\n", "")
+        .replace("3.0e-06", "2.5e-06")
+        .replace(
+            """\
+  - model_name: openrouter/gone
+    litellm_params:
+      model: openrouter/gone
+      api_key: os.environ/OPENROUTER_API_KEY
+    model_info:
+      mode: chat
+      discovery_tui: openrouter
+""",
+            """\
+  - model_name: openrouter/new
+    litellm_params:
+      model: openrouter/new
+      api_key: os.environ/OPENROUTER_API_KEY
+    model_info:
+      mode: chat
+      input_cost_per_token: 1.0e-06
+      supports_vision: true
+      discovery_tui: openrouter
+""",
+        )
+        .replace(
+            "    claude: openrouter/a\n    hidden-one: {model: openrouter/a,",
+            "    claude: openrouter/new\n    hidden-one: {model: openrouter/new,",
+        )
+    )
+    assert path.read_text() == expected
+    assert (tmp_path / "config.yaml.bak").read_text() == CONFIG
+
+
+def test_refresh_twice_changes_no_byte(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    entries = [entry("openrouter/a"), entry("openrouter/b", max_input_tokens=200000)]
+    aliases: dict[str, str | None] = {"claude": "openrouter/b", "gpt": "openrouter/a"}
+    assert refresh(path, entries, aliases)
+    once = path.read_bytes()
+    stat = path.stat()
+    assert not refresh(path, entries, aliases)
+    assert path.read_bytes() == once
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert path.stat().st_ino == stat.st_ino
+
+
+def test_refresh_of_one_provider_touches_only_its_entries(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    grok = Entry(
+        "xai/grok-4",
+        "xai",
+        {"model": "xai/grok-4", "api_key": "os.environ/XAI_API_KEY"},
+        {"mode": "chat", "max_input_tokens": 256000, OWNER_KEY: "xai"},
+    )
+    assert refresh(path, [grok], {}, providers=("xai",))
+    assert path.read_text() == CONFIG.replace(
+        "      mode: chat\n      discovery_tui: xai\n",
+        "      mode: chat\n      max_input_tokens: 256000\n      discovery_tui: xai\n",
+    )
+
+
+def test_a_refresh_with_nothing_new_writes_nothing(tmp_path: Path) -> None:
+    text = CONFIG.replace("    claude: openrouter/a\n", "    claude: openrouter/a\n    x:  ~\n")
+    path = write(tmp_path, text)
+    same = Entry(
+        "xai/grok-4",
+        "xai",
+        {"model": "xai/grok-4", "api_key": "os.environ/XAI_API_KEY"},
+        {"mode": "chat", OWNER_KEY: "xai"},
+    )
+    assert not refresh(path, [same], {"mine-alias": "mine"}, providers=("xai",))
+    assert path.read_text() == text  # even what ruamel.yaml would normalise (the ``~``)
+    assert not (tmp_path / "config.yaml.bak").exists()
+
+
+def test_user_keys_of_an_owned_entry_survive(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    refresh(path, [entry("openrouter/a", supports_reasoning=True)], {})
+    owned = ConfigDocument.load(path).owned_entries()["openrouter"]["openrouter/a"]
+    assert owned["litellm_params"] == {"model": "openrouter/a", "api_key": KEY, "rpm": 10}
+    assert owned["model_info"] == {
+        "mode": "chat",
+        "my_note": "keep me",
+        "supports_reasoning": True,
+        OWNER_KEY: "openrouter",
+    }
+
+
+def test_new_entries_go_after_the_providers_last_entry_in_the_given_order(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    entries = [entry("openrouter/z"), entry("openrouter/gone"), entry("openrouter/y")]
+    refresh(path, entries, {})
+    assert ConfigDocument.load(path).model_names() == [
+        "mine",
+        "openrouter/gone",
+        "openrouter/z",
+        "openrouter/y",
+        "xai/grok-4",
+    ]
+    text = path.read_text()
+    assert "      discovery_tui: openrouter\n  # xai below\n  - model_name: xai/grok-4" in text
+    assert (
+        "# before the first entry\n\n  # hand-written entries below\n  - model_name: mine" in text
+    )
+
+
+def test_entries_of_a_provider_new_to_the_file_are_appended(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    gem = Entry(
+        "gemini/gemini-2.5-pro", "gemini", {"model": "gemini/gemini-2.5-pro"}, {OWNER_KEY: "gemini"}
+    )
+    refresh(path, [gem], {}, providers=("gemini",))
+    assert path.read_text() == CONFIG.replace(
+        "      discovery_tui: xai\n",
+        "      discovery_tui: xai\n"
+        "  - model_name: gemini/gemini-2.5-pro\n"
+        "    litellm_params:\n"
+        "      model: gemini/gemini-2.5-pro\n"
+        "    model_info:\n"
+        "      discovery_tui: gemini\n",
+    )
+
+
+def test_removing_every_entry_of_a_provider_keeps_the_comments(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    refresh(path, [], {}, providers=("openrouter",))
+    text = path.read_text()
+    assert "openrouter/" not in text.split("general_settings")[0]
+    for comment in (
+        "# before the first entry",
+        "# hand-written entries below",
+        "# xai below",
+        "# inline on a" if False else "# end of file",
+    ):
+        assert comment in text
+    assert text.index("# hand-written entries below") < text.index("model_name: mine")
+    assert ConfigDocument.load(path).model_names() == ["mine", "xai/grok-4"]
+
+
+def test_a_name_held_by_a_hand_written_entry_is_skipped_and_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    doc = ConfigDocument.load(path)
+    clash = entry("mine")
+    assert doc.conflicts([clash, entry("openrouter/a"), entry("xai/grok-4")]) == [
+        "mine",
+        "xai/grok-4",
+    ]
+    doc.apply(replace_providers=["openrouter"], entries=[clash, entry("openrouter/a")], aliases={})
+    doc.write()
+    names = ConfigDocument.load(path).model_names()
+    assert names.count("mine") == 1
+    assert "openrouter/a" in names
+
+
+def test_entry_changed(tmp_path: Path) -> None:
+    doc = ConfigDocument.load(write(tmp_path, CONFIG))
+    same = Entry(
+        "openrouter/gone",
+        "openrouter",
+        {"model": "openrouter/gone", "api_key": KEY},
+        {"mode": "chat", OWNER_KEY: "openrouter"},
+    )
+    assert not doc.entry_changed(same)
+    assert doc.entry_changed(entry("openrouter/gone", max_input_tokens=1))
+    assert doc.entry_changed(entry("openrouter/brand-new"))
+    assert doc.entry_changed(entry("openrouter/a", input_cost_per_token=3e-06))  # api_base goes
+    assert not doc.entry_changed(
+        Entry(
+            "openrouter/a",
+            "openrouter",
+            {"model": "openrouter/a", "api_key": KEY, "api_base": "http://127.0.0.1:9000/api/v1"},
+            {"mode": "chat", "input_cost_per_token": 3e-06, OWNER_KEY: "openrouter"},
+        )
+    )
+
+
+def test_reading_helpers(tmp_path: Path) -> None:
+    doc = ConfigDocument.load(write(tmp_path, CONFIG))
+    assert doc.model_names() == ["openrouter/a", "mine", "openrouter/gone", "xai/grok-4"]
+    assert doc.aliases() == {
+        "claude": "openrouter/a",
+        "hidden-one": "openrouter/a",
+        "mine-alias": "mine",
+    }
+    owned = doc.owned_entries()
+    assert sorted(owned) == ["openrouter", "xai"]
+    assert type(owned["xai"]["xai/grok-4"]["model_info"]) is dict
+    assert owned["xai"]["xai/grok-4"] == {
+        "model_name": "xai/grok-4",
+        "litellm_params": {"model": "xai/grok-4", "api_key": "os.environ/XAI_API_KEY"},
+        "model_info": {"mode": "chat", OWNER_KEY: "xai"},
+    }
+
+
+# --- aliases --------------------------------------------------------------------------------
+
+
+def test_aliases_set_remove_and_keep_forms(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    refresh(
+        path,
+        [entry("openrouter/a")],
+        {
+            "claude": None,
+            "hidden-one": "mine",
+            "new-alias": "openrouter/a",
+            "absent": None,
+        },
+    )
+    assert (
+        path.read_text().split("router_settings:")[1]
+        == """
+  routing_strategy: simple-shuffle
+  model_group_alias:
+    hidden-one: {model: mine, hidden: true}
+    mine-alias: mine
+    new-alias: openrouter/a
+  # after the aliases
+litellm_settings:
+  drop_params: true
+# end of file
+"""
+    )
+
+
+def test_aliases_create_router_settings_at_the_end(tmp_path: Path) -> None:
+    text = "model_list:\n  - model_name: mine\n    litellm_params:\n      model: x/y\n# the end\n"
+    path = write(tmp_path, text)
+    refresh(path, [], {"claude": "mine", "default": "mine"}, providers=())
+    assert path.read_text() == (
+        "model_list:\n  - model_name: mine\n    litellm_params:\n      model: x/y\n"
+        "router_settings:\n  model_group_alias:\n    claude: mine\n    default: mine\n"
+        "# the end\n"
+    )
+    assert ConfigDocument.load(path).aliases() == {"claude": "mine", "default": "mine"}
+
+
+def test_aliases_into_empty_router_settings(tmp_path: Path) -> None:
+    path = write(tmp_path, "router_settings:\nmodel_list: []\n")
+    refresh(path, [entry("openrouter/a")], {"claude": "openrouter/a"})
+    assert path.read_text() == (
+        "router_settings:\n  model_group_alias:\n    claude: openrouter/a\nmodel_list:\n"
+        "  - model_name: openrouter/a\n    litellm_params:\n      model: openrouter/a\n"
+        f"      api_key: {KEY}\n    model_info:\n      mode: chat\n"
+        "      discovery_tui: openrouter\n"
+    )
+
+
+def test_removing_an_alias_from_a_missing_table_writes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, "model_list: []\n")
+    assert not refresh(path, [], {"claude": None}, providers=())
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+FOUR_SPACES = """\
+model_list:
+    -   model_name: mine   # hand
+        litellm_params:
+            model: openai/gpt-4o
+general_settings:
+    master_key: 'sk-local'
+"""
+
+DOCS_STYLE = """\
+model_list:
+  - model_name: gpt-4o
+    litellm_params:
+      model: azure/gpt-4o
+      api_base: os.environ/AZURE_API_BASE # runs os.getenv("AZURE_API_BASE")
+      api_key: "os.environ/AZURE_API_KEY"
+      rpm: 6      # [OPTIONAL] Rate limit for this deployment: in requests per minute (rpm)
+
+litellm_settings:
+  drop_params: True
+  success_callback: ["langfuse"]
+
+general_settings:
+  master_key: sk-1234
+"""
+
+ZERO_OFFSET = "model_list:\n- model_name: mine\n  litellm_params:\n    model: x/y\n"
+
+
+@pytest.mark.parametrize("text", [FOUR_SPACES, DOCS_STYLE, ZERO_OFFSET, CONFIG])
+def test_a_config_round_trips_unchanged(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    doc = ConfigDocument.load(path)
+    assert doc.dump() == text
+    doc.apply(replace_providers=["nobody"], entries=[], aliases={})
+    assert not doc.write()
+    assert path.read_text() == text
+
+
+def test_new_entries_follow_the_files_indentation(tmp_path: Path) -> None:
+    path = write(tmp_path, FOUR_SPACES)
+    refresh(path, [entry("openrouter/a")], {"claude": "openrouter/a"})
+    assert path.read_text() == FOUR_SPACES.replace(
+        "general_settings:",
+        "-   model_name: openrouter/a\n"
+        "        litellm_params:\n"
+        "            model: openrouter/a\n"
+        f"            api_key: {KEY}\n"
+        "        model_info:\n"
+        "            mode: chat\n"
+        "            discovery_tui: openrouter\n"
+        "general_settings:",
+    ).replace("-   model_name: openrouter", "    -   model_name: openrouter") + (
+        "router_settings:\n    model_group_alias:\n        claude: openrouter/a\n"
+    )
+    path2 = write(tmp_path, ZERO_OFFSET, "zero.yaml")
+    refresh(path2, [entry("openrouter/a")], {})
+    assert path2.read_text().endswith(
+        "- model_name: openrouter/a\n  litellm_params:\n    model: openrouter/a\n"
+        f"    api_key: {KEY}\n  model_info:\n    mode: chat\n    discovery_tui: openrouter\n"
+    )
+
+
+def test_a_new_file_uses_the_litellm_docs_style(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "config.yaml"
+    path.parent.mkdir()
+    doc = ConfigDocument.load(path)
+    assert doc.model_names() == [] and doc.aliases() == {}
+    doc.apply(
+        replace_providers=["openrouter"],
+        entries=[entry("openrouter/a", input_cost_per_token=1.5e-07, max_input_tokens=1000000)],
+        aliases={"claude": "openrouter/a"},
+    )
+    assert doc.write()
+    assert path.read_text() == (
+        "model_list:\n"
+        "  - model_name: openrouter/a\n"
+        "    litellm_params:\n"
+        "      model: openrouter/a\n"
+        f"      api_key: {KEY}\n"
+        "    model_info:\n"
+        "      mode: chat\n"
+        "      input_cost_per_token: 1.5e-07\n"
+        "      max_input_tokens: 1000000\n"
+        "      discovery_tui: openrouter\n"
+        "router_settings:\n"
+        "  model_group_alias:\n"
+        "    claude: openrouter/a\n"
+    )
+    assert not (path.parent / "config.yaml.bak").exists()
+
+
+def test_floats_are_written_so_yaml_1_1_reads_them_as_floats(tmp_path: Path) -> None:
+    path = write(tmp_path, "model_list: []\n")
+    refresh(
+        path,
+        [
+            entry(
+                "openrouter/a",
+                input_cost_per_token=3e-06,
+                output_cost_per_token=1e-20,
+                cache_read_input_token_cost=0.5,
+            )
+        ],
+        {},
+    )
+    text = path.read_text()
+    assert "input_cost_per_token: 3.0e-06\n" in text
+    assert "output_cost_per_token: 1.0e-20\n" in text
+    assert "cache_read_input_token_cost: 0.5\n" in text
+
+
+def test_document_markers_crlf_and_bom_are_kept(tmp_path: Path) -> None:
+    text = "# before the marker\n---\nmodel_list: []  # none yet\n...\n# after the end\n"
+    path = write(tmp_path, "\ufeff" + text.replace("\n", "\r\n"))
+    refresh(path, [entry("openrouter/a")], {})
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf# before the marker\r\n---\r\nmodel_list:")
+    assert raw.endswith(b"discovery_tui: openrouter\r\n...\r\n# after the end\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert not refresh(path, [entry("openrouter/a")], {})
+
+
+# --- safety ---------------------------------------------------------------------------------
+
+
+def test_malformed_yaml_names_line_and_column_and_the_file_is_untouched(tmp_path: Path) -> None:
+    text = "model_list:\n  - model_name: a\n    litellm_params:\n      model: x\n     oops: 1\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        ConfigDocument.load(path)
+    message = str(info.value)
+    assert f"{path} line 5, column 6: expected <block end>, but found" in message
+    assert "fix the YAML" in message and "\n" not in message
+    assert path.read_text() == text
+    (tmp_path / "config.yaml.bak").write_text("model_list: []\n")
+    with pytest.raises(ConfigError, match=r"or restore config\.yaml\.bak"):
+        ConfigDocument.load(path)
+
+
+def test_the_line_number_counts_a_preamble(tmp_path: Path) -> None:
+    path = write(tmp_path, "# c\n---\nmodel_list:\n  - a: [\n")
+    with pytest.raises(ConfigError, match=r"line 5, column"):
+        ConfigDocument.load(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("- a\n- b\n", "the top level is a list, not a mapping"),
+        ("just a string\n", "the top level is a str"),
+        ("model_list:\n  a: 1\n", "line 1: model_list is a mapping, not a list"),
+        ("model_list:\n  - 3\n", "line 2: model_list item 1 is a int"),
+        (
+            "model_list:\n  - model_name: a\n    model_info: {discovery_tui: p}\n"
+            "  - model_name: a\n    model_info: {discovery_tui: q}\n",
+            "line 4: duplicate model_name 'a' (also at line 2)",
+        ),
+        ("model_list:\n  - model_info: {discovery_tui: p}\n", "item 1 has no model_name"),
+        (
+            "model_list:\n  - model_name: a\n    litellm_params: x\n    model_info:\n"
+            "      discovery_tui: p\n",
+            "litellm_params of 'a' is a str",
+        ),
+        ("router_settings: [1]\n", "router_settings is a list, not a mapping"),
+        ("router_settings:\n  model_group_alias: [a]\n", "line 2: model_group_alias is a list"),
+        ("a: 1\na: 2\n", "line 2, column 1"),
+        ("a: 1\n---\nb: 2\n", "line 2, column 1: but found another document"),
+    ],
+)
+def test_shapes_litellm_cannot_use_are_refused(tmp_path: Path, text: str, problem: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        ConfigDocument.load(path)
+    assert problem in str(info.value)
+    assert str(info.value).endswith("fix it") or "fix the YAML" in str(info.value)
+    assert path.read_text() == text
+
+
+def test_hand_written_duplicates_are_load_balancing_and_fine(tmp_path: Path) -> None:
+    text = (
+        "model_list:\n  - model_name: a\n    litellm_params: {model: x}\n"
+        "  - model_name: a\n    litellm_params: {model: y}\n"
+    )
+    assert ConfigDocument.load(write(tmp_path, text)).model_names() == ["a", "a"]
+
+
+def test_not_utf8_and_a_folder_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"a: \xff\xfe\n")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        ConfigDocument.load(path)
+    with pytest.raises(ConfigError, match="is a folder"):
+        ConfigDocument.load(tmp_path)
+
+
+def test_an_empty_file_is_an_empty_document(tmp_path: Path) -> None:
+    path = write(tmp_path, "# only a comment\n")
+    refresh(path, [entry("openrouter/a")], {})
+    assert path.read_text().startswith(
+        "# only a comment\nmodel_list:\n  - model_name: openrouter/a"
+    )
+
+
+def test_a_file_changed_since_load_is_not_overwritten(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    doc = ConfigDocument.load(path)
+    doc.apply(replace_providers=["openrouter"], entries=[entry("openrouter/a")], aliases={})
+    path.write_text(CONFIG + "# edited meanwhile\n")
+    with pytest.raises(ConfigError, match="changed by something else"):
+        doc.write()
+    assert path.read_text().endswith("# edited meanwhile\n")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_write_keeps_the_mode_and_a_symlink(tmp_path: Path) -> None:
+    real = write(tmp_path, CONFIG, "real.yaml")
+    real.chmod(0o640)
+    link = tmp_path / "config.yaml"
+    link.symlink_to(real)
+    assert refresh(link, [entry("openrouter/a")], {})
+    assert link.is_symlink()
+    assert "openrouter/gone" not in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "config.yaml.bak").read_text() == CONFIG
