@@ -41,10 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if args.command is None:
-        module_name = "discovery_tui.wizard_args"
-    else:
-        module_name = SUBCOMMANDS[args.command][0]
+    wizard = "discovery_tui.wizard_args"
+    module_name = wizard if args.command is None else SUBCOMMANDS[args.command][0]
     result: int = importlib.import_module(module_name).run(args)
     return result
 

@@ -36,7 +36,7 @@ class UsageError(DiscoveryError):
 
 
 class ProviderError(DiscoveryError):
-    """One provider's catalog could not be read: network, HTTP status, or not the provider's shape."""
+    """A provider's catalog could not be read: network, HTTP status, or not its shape."""
 
 
 class ConfigError(DiscoveryError):

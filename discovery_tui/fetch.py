@@ -76,7 +76,10 @@ async def fetch_one(
             "its API may have changed; report it with DISCOVERY_TUI_DEBUG=1 output",
         )
     if not models:
-        return FetchResult(spec.name, error=f"{spec.label} returned no models: check the key's access")
+        return FetchResult(
+            spec.name,
+            error=f"{spec.label} returned no models: check the key's access",
+        )
     return FetchResult(spec.name, Catalog(spec.name, tuple(models), base if moved else None))
 
 
@@ -103,7 +106,9 @@ async def fetch_catalogs(
     return {result.provider: result for result in results}
 
 
-def demo_results(specs: Sequence[ProviderSpec], demo: Mapping[str, Sequence[Model]]) -> dict[str, FetchResult]:
+def demo_results(
+    specs: Sequence[ProviderSpec], demo: Mapping[str, Sequence[Model]]
+) -> dict[str, FetchResult]:
     """The offline demo: catalogs from the shipped file, no network, no key."""
     results: dict[str, FetchResult] = {}
     for spec in specs:
@@ -112,6 +117,7 @@ def demo_results(specs: Sequence[ProviderSpec], demo: Mapping[str, Sequence[Mode
             results[spec.name] = FetchResult(spec.name, Catalog(spec.name, tuple(models)))
         else:
             results[spec.name] = FetchResult(
-                spec.name, error=f"The demo catalog has no {spec.label} models: pick another provider"
+                spec.name,
+                error=f"The demo catalog has no {spec.label} models: pick another provider",
             )
     return results

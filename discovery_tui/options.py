@@ -20,7 +20,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-llm", action="store_true", help="choose by the deterministic ranking")
     parser.add_argument("--judge-base-url", metavar="URL", help="OpenAI-compatible judge endpoint")
     parser.add_argument("--judge-model", metavar="NAME", help="model the judge endpoint runs")
-    parser.add_argument("--refresh-judge", action="store_true", help="ignore cached judge decisions")
+    parser.add_argument(
+        "--refresh-judge", action="store_true", help="ignore cached judge decisions"
+    )
     parser.add_argument(
         "--demo", action="store_true", help="use the offline demo catalog (no key, no network)"
     )

@@ -109,7 +109,12 @@ async def compute(
     families = load_families(options.families_path)
     specs = registry(profile)
     keys = provider_keys(specs, demo=options.demo)
-    chosen, skipped = select_providers(specs, options.providers, keys)
+    requested = options.providers
+    if options.demo and not requested:
+        from discovery_tui.demo import load_demo_catalog
+
+        requested = tuple(name for name in specs if name in load_demo_catalog())
+    chosen, skipped = select_providers(specs, requested, keys)
     own_client = client is None
     http = client or new_client(timeout=options.timeout)
     try:
@@ -119,7 +124,7 @@ async def compute(
         if own_client:
             await http.aclose()
     skipped_outcomes = [ProviderOutcome(name, "skipped") for name in skipped]
-    models = {p.model.litellm_model: p.model for o in outcomes for p in o.picks.values()}
+    models = {m.litellm_model: m for o in outcomes for m in o.candidates}
     return Computation(
         outcomes=tuple(outcomes + skipped_outcomes),
         families=families,
@@ -202,12 +207,14 @@ def _outcome(
     from discovery_tui.models import Pick
 
     own_picks = {f: p for f, p in picks.get(spec.name, {}).items() if isinstance(p, Pick)}
+    own_candidates = candidates.get(spec.name, {})
     return ProviderOutcome(
         spec.name,
         "ok",
         models=len(result.catalog.models),
         picks=own_picks,
-        entries=entries_for(spec, candidates.get(spec.name, {}), api_base=result.catalog.api_base),
+        entries=entries_for(spec, own_candidates, api_base=result.catalog.api_base),
+        candidates=tuple(m for models in own_candidates.values() for m in models),
     )
 
 
@@ -216,7 +223,7 @@ def build_plan(doc: ConfigDocument, computation: Computation) -> Plan:
     outcomes = computation.outcomes
     wanted = [e for o in outcomes if o.status == "ok" for e in o.entries]
     conflicts = set(doc.conflicts(wanted))
-    changes = entry_changes(doc, outcomes, conflicts)
+    changes = entry_changes(doc, outcomes, conflicts, computation.models)
     names_after = set(doc.model_names())
     names_after -= {c.model_name for c in changes if c.kind == "removed"}
     names_after |= {c.model_name for c in changes if c.kind == "added"}

@@ -25,6 +25,7 @@ class ProviderOutcome:
     models: int = 0
     picks: Mapping[str, Pick] = field(default_factory=dict)
     entries: tuple[Entry, ...] = ()
+    candidates: tuple[Model, ...] = ()  # the family-matched models behind ``entries``
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,10 @@ def entries_for(
 
 
 def entry_changes(
-    doc: ConfigDocument, outcomes: Sequence[ProviderOutcome], conflicts: set[str]
+    doc: ConfigDocument,
+    outcomes: Sequence[ProviderOutcome],
+    conflicts: set[str],
+    models: Mapping[str, Model],
 ) -> list[EntryChange]:
     owned = doc.owned_entries()
     changes: list[EntryChange] = []
@@ -118,7 +122,6 @@ def entry_changes(
             continue
         current = owned.get(outcome.name, {})
         wanted_names = set()
-        models = {p.model.litellm_model: p.model for p in outcome.picks.values()}
         for entry in outcome.entries:
             if entry.model_name in conflicts:
                 continue

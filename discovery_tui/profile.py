@@ -33,7 +33,9 @@ class Profile:
     config: str | None = None  # default config.yaml path
     judge: Mapping[str, Any] = field(default_factory=dict)  # base_url, model
     pins: Mapping[str, str] = field(default_factory=dict)  # family -> model id
-    picks: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # provider -> family -> model_name
+    picks: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # provider -> family -> model_name
     last_refresh: Mapping[str, str] = field(default_factory=dict)  # provider -> ISO time
     custom_providers: tuple[Mapping[str, Any], ...] = ()
     proxy: ProxySettings = field(default_factory=ProxySettings)

@@ -5,16 +5,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 from discovery_tui.errors import EXIT_OK, EXIT_PARTIAL, UsageError
 from discovery_tui.options import add_common_arguments, is_interactive, profile_path, run_options
 from discovery_tui.plan import Plan
 from discovery_tui.profile import Profile
 
+if TYPE_CHECKING:
+    from discovery_tui.configfile import ConfigDocument
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "providers", nargs="*", metavar="PROVIDER", help="providers to refresh (default: all with a key)"
+        "providers",
+        nargs="*",
+        metavar="PROVIDER",
+        help="providers to refresh (default: all with a key)",
     )
     add_common_arguments(parser)
     parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
@@ -46,24 +53,25 @@ def run(args: argparse.Namespace) -> int:
         computation = asyncio.run(compute(options, profile))
         doc = ConfigDocument.load(options.config_path)
         plan = build_plan(doc, computation)
-        written = finish(args, plan, doc, profile)
+        finish(args, plan, doc, profile)
     report_failures(plan)
     return EXIT_PARTIAL if plan.failed else EXIT_OK
 
 
-def finish(args: argparse.Namespace, plan: Plan, doc: object, profile: Profile) -> bool:
-    """Show the plan, then apply it (unless --dry-run or declined) and record the picks."""
-    from discovery_tui.configfile import ConfigDocument
+def finish(args: argparse.Namespace, plan: Plan, doc: ConfigDocument, profile: Profile) -> bool:
+    """Show the plan, then apply it (unless --dry-run or declined) and record the picks.
+
+    The demo records nothing in the user's profile unless --profile names one.
+    """
     from discovery_tui.pipeline import apply_plan, record_in_profile
     from discovery_tui.render import dumps_json, make_console, render_plan
 
-    assert isinstance(doc, ConfigDocument)
     if not args.json:
         render_plan(plan, make_console())
     written = False
     if not args.dry_run and (args.yes or not plan.has_changes or confirm(plan)):
         written = apply_plan(doc, plan) if plan.has_changes else False
-        if plan.refreshed and not args.demo or (args.demo and args.profile is not None):
+        if plan.refreshed and (not args.demo or args.profile is not None):
             record_in_profile(profile, plan)
     if args.json:
         print(dumps_json(plan, written=written))
@@ -80,4 +88,7 @@ def confirm(plan: Plan) -> bool:
 
 def report_failures(plan: Plan) -> None:
     for outcome in plan.failed:
-        print(f"discovery-tui: {outcome.name} failed, its entries were kept: {outcome.error}", file=sys.stderr)
+        print(
+            f"discovery-tui: {outcome.name} failed, its entries were kept: {outcome.error}",
+            file=sys.stderr,
+        )

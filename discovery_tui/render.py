@@ -56,7 +56,7 @@ def shorten_middle(text: str, width: int) -> str:
         return text[:width]
     head = (width - 1) // 2
     tail = width - 1 - head
-    return f"{text[:head]}…{text[len(text) - tail:]}"
+    return f"{text[:head]}…{text[len(text) - tail :]}"
 
 
 def price_per_million(value: float | None) -> str:
@@ -70,7 +70,7 @@ def context_text(tokens: int | None) -> str:
     if not tokens:
         return "?"
     if tokens >= 1_000_000:
-        return f"{tokens / 1_000_000:g}M"
+        return f"{tokens / 1_000_000:.3g}M"
     return f"{round(tokens / 1000):d}k"
 
 
@@ -78,7 +78,9 @@ def model_facts(model: Model | None) -> tuple[str, str]:
     """(context, "$in/$out per Mtok") of a model, for tables."""
     if model is None:
         return "", ""
-    prices = f"{price_per_million(model.input_cost_per_token)}/{price_per_million(model.output_cost_per_token)}"
+    prices = "/".join(
+        price_per_million(v) for v in (model.input_cost_per_token, model.output_cost_per_token)
+    )
     return context_text(model.context_window), prices
 
 
@@ -107,25 +109,30 @@ def providers_table(plan: Plan) -> Table:
         if outcome.status == "failed":
             note = f"kept as is: {note}"
         style = STATUS_STYLE[outcome.status]
-        table.add_row(outcome.name, f"[{style}]{outcome.status}[/]", str(outcome.models or ""), note)
+        table.add_row(
+            outcome.name, f"[{style}]{outcome.status}[/]", str(outcome.models or ""), note
+        )
     return table
 
 
-def picks_table(plan: Plan, *, width: int = 80) -> Table:
+def picks_table(plan: Plan) -> Table:
+    """Each pick with how it was made (``by``) and why, the reason under the model."""
+    from rich.markup import escape
+
     table = _table(
         "Best per family",
         [
             ("family", {"no_wrap": True}),
             ("provider", {"no_wrap": True}),
-            ("model", {"no_wrap": True}),
             ("by", {"no_wrap": True}),
-            ("why", {"overflow": "fold", "ratio": 1}),
+            ("model / why", {"overflow": "fold", "ratio": 1}),
         ],
     )
     for outcome in plan.providers:
         for family, pick in outcome.picks.items():
             why = pick.reason + (f"; {pick.note}" if pick.note else "")
-            table.add_row(family, outcome.name, shorten_middle(pick.model.id, 30), pick.by, why)
+            cell = f"{escape(shorten_middle(pick.model.id, 44))}\n[dim]{escape(why)}[/]"
+            table.add_row(family, outcome.name, pick.by, cell)
     return table
 
 
@@ -159,8 +166,8 @@ def aliases_table(plan: Plan) -> Table:
     )
     for change in plan.alias_changes:
         context, prices = model_facts(change.target)
-        old = shorten_middle(change.old, 24) if change.old else "(none)"
-        new = shorten_middle(change.new, 30) if change.new else "(removed)"
+        old = shorten_middle(change.old, 20) if change.old else "(none)"
+        new = shorten_middle(change.new, 28) if change.new else "(removed)"
         table.add_row(change.alias, f"{old} -> {new}", context, prices)
     return table
 
@@ -182,7 +189,9 @@ def render_plan(plan: Plan, console: Console) -> None:
     if plan.alias_changes:
         console.print(aliases_table(plan))
     for name in plan.conflicts:
-        console.print(f"[yellow]kept[/] {name}: a hand-written entry has this model_name; ours is skipped")
+        console.print(
+            f"[yellow]kept[/] {name}: a hand-written entry has this model_name; ours is skipped"
+        )
     console.print(summary_line(plan))
 
 

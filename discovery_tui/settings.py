@@ -1,4 +1,4 @@
-"""Where things live and where keys come from: paths, API bases, keys (environment, then keyring)."""
+"""Where things live and where keys come from: paths, API bases, keys (env, then keyring)."""
 
 from __future__ import annotations
 
