@@ -86,7 +86,7 @@ OPENROUTER_AUTO = {
     "architecture": {"input_modalities": ["text", "image"], "output_modalities": ["text"]},
     "pricing": {"prompt": "-1", "completion": "-1"},
     "top_provider": {"context_length": None, "max_completion_tokens": None},
-    "supported_parameters": ["max_tokens"],
+    "supported_parameters": ["max_tokens", "tools"],
 }
 OPENROUTER_EXPIRING = {
     "id": "google/gemini-2.0-flash-001",
@@ -118,7 +118,7 @@ async def test_openrouter_parses_every_field() -> None:
     auto = models["openrouter/auto"]
     assert (auto.input_cost_per_token, auto.output_cost_per_token) == (None, None)
     assert (auto.supports_tools, auto.supports_reasoning, auto.max_output_tokens) == (
-        False,
+        True,
         False,
         None,
     )
