@@ -231,7 +231,7 @@ def test_removing_every_entry_of_a_provider_keeps_the_comments(tmp_path: Path) -
         "# before the first entry",
         "# hand-written entries below",
         "# xai below",
-        "# inline on a" if False else "# end of file",
+        "# end of file",
     ):
         assert comment in text
     assert text.index("# hand-written entries below") < text.index("model_name: mine")
