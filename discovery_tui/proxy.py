@@ -1,0 +1,365 @@
+"""The LiteLLM proxy as ``doctor`` and ``launch`` see it: its config, its URL, its master key,
+liveness and readiness probes, and starting and stopping it.
+
+The config is read as LiteLLM reads it (every entry and every alias, hand-written or not), so
+the checks speak about what the proxy will do. Keys never leave memory: only the names of the
+variables that hold them are shown.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from discovery_tui.errors import ConfigError, DiscoveryError
+from discovery_tui.profile import Profile
+from discovery_tui.settings import default_config_path
+
+ENV_PREFIX = "os.environ/"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0", "[::1]"})
+PROBE_TIMEOUT = 3.0
+DEFAULT_READY_TIMEOUT = 120.0
+PICKER_PREFIXES = ("claude", "anthropic")  # Claude Code's /model picker lists only these ids
+
+
+class ProxyError(DiscoveryError):
+    """The proxy cannot be started, reached or used."""
+
+
+@dataclass(frozen=True)
+class ProxyConfig:
+    """What LiteLLM will serve from a config.yaml: names, aliases, key variables, master key."""
+
+    path: Path
+    model_names: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)  # alias -> target model_name
+    hidden_aliases: frozenset[str] = frozenset()
+    key_refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # VAR -> model_names
+    literal_keys: tuple[str, ...] = ()  # model_names whose api_key is written into the file
+    master_key: str | None = None  # general_settings.master_key as written (maybe os.environ/X)
+
+    def names(self) -> frozenset[str]:
+        """Every name a client may ask for: model names and aliases."""
+        return frozenset(self.model_names) | frozenset(self.aliases)
+
+
+@dataclass(frozen=True)
+class MasterKey:
+    """The proxy's master key and where it came from; the value is never shown."""
+
+    value: str | None
+    source: str  # e.g. "LITELLM_MASTER_KEY", "general_settings.master_key in config.yaml"
+
+    def __repr__(self) -> str:
+        return f"MasterKey(source={self.source!r})"
+
+
+def resolve_config_path(explicit: Path | None, profile: Profile) -> Path:
+    """``--config``, else ``$DISCOVERY_TUI_CONFIG``, else the profile's, else ./config.yaml."""
+    if explicit is not None:
+        return explicit
+    if not os.environ.get("DISCOVERY_TUI_CONFIG") and profile.config:
+        return Path(profile.config).expanduser()
+    return default_config_path()
+
+
+def resolve_proxy_url(explicit: str | None, profile: Profile) -> str:
+    """``--proxy-url``, else the profile's ``proxy.url``; without a trailing ``/`` or ``/v1``."""
+    url = (explicit or profile.proxy.url).strip().rstrip("/")
+    url = url.removesuffix("/v1")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProxyError(
+            f"Proxy URL {url!r} is not an http(s) URL: give one like http://127.0.0.1:4000 "
+            "(--proxy-url, or proxy.url in profile.yaml)"
+        )
+    return url
+
+
+def load_proxy_config(path: Path) -> ProxyConfig:
+    """Read ``path`` as LiteLLM does. Raises ConfigError naming the problem and the fix."""
+    data = _read_yaml(path)
+    names: list[str] = []
+    key_refs: dict[str, list[str]] = {}
+    literal: list[str] = []
+    for index, entry in enumerate(_section(data, "model_list", list, path)):
+        name, api_key = _entry_fields(entry, index, path)
+        names.append(name)
+        if isinstance(api_key, str) and api_key.startswith(ENV_PREFIX):
+            key_refs.setdefault(api_key[len(ENV_PREFIX) :].strip(), []).append(name)
+        elif api_key not in (None, ""):
+            literal.append(name)
+    aliases, hidden = _aliases(_section(data, "router_settings", dict, path), path)
+    general = _section(data, "general_settings", dict, path)
+    master = general.get("master_key")
+    return ProxyConfig(
+        path=path,
+        model_names=tuple(names),
+        aliases=aliases,
+        hidden_aliases=frozenset(hidden),
+        key_refs={var: tuple(users) for var, users in key_refs.items()},
+        literal_keys=tuple(literal),
+        master_key=str(master) if master not in (None, "") else None,
+    )
+
+
+def _read_yaml(path: Path) -> Mapping[str, Any]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"{path} does not exist: run `discovery-tui refresh` to write it, or pass --config"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"Cannot read {path} ({exc}): check the file and its permissions"
+        ) from exc
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "parse error"
+        raise ConfigError(
+            f"{path}{where}: not valid YAML ({problem}): fix it or restore {path}.bak"
+        ) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: the top level must be a mapping (model_list:, router_settings:)"
+        )
+    return data
+
+
+def _section(data: Mapping[str, Any], key: str, kind: type, path: Path) -> Any:
+    value = data.get(key)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        what = "a list" if kind is list else "a mapping"
+        raise ConfigError(f"{path}: '{key}' must be {what}: fix it or restore {path}.bak")
+    return value
+
+
+def _entry_fields(entry: Any, index: int, path: Path) -> tuple[str, Any]:
+    where = f"{path}: model_list[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} must be a mapping with model_name and litellm_params")
+    name = entry.get("model_name")
+    params = entry.get("litellm_params")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where} has no model_name: add one or remove the entry")
+    if not isinstance(params, dict) or not isinstance(params.get("model"), str):
+        raise ConfigError(
+            f"{where} ({name}) has no litellm_params.model: add it or remove the entry"
+        )
+    return name, params.get("api_key")
+
+
+def _aliases(router: Mapping[str, Any], path: Path) -> tuple[dict[str, str], set[str]]:
+    raw = router.get("model_group_alias") or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: router_settings.model_group_alias must be a mapping")
+    aliases: dict[str, str] = {}
+    hidden: set[str] = set()
+    for alias, target in raw.items():
+        if isinstance(target, dict):
+            if target.get("hidden"):
+                hidden.add(str(alias))
+            target = target.get("model")
+        if not isinstance(target, str) or not target:
+            raise ConfigError(
+                f"{path}: alias '{alias}' has no target: give it a model_name, "
+                "or {model: NAME, hidden: true}"
+            )
+        aliases[str(alias)] = target
+    return aliases, hidden
+
+
+def env_reference(value: str) -> str | None:
+    """``VAR`` for ``os.environ/VAR``, else None."""
+    return value[len(ENV_PREFIX) :].strip() if value.startswith(ENV_PREFIX) else None
+
+
+def find_master_key(*, env_var: str, config: ProxyConfig | None) -> MasterKey:
+    """The env variable named by the profile, else ``general_settings.master_key`` of the config
+    (following ``os.environ/VAR``)."""
+    value = os.environ.get(env_var, "").strip()
+    if value:
+        return MasterKey(value, env_var)
+    if config is None or config.master_key is None:
+        return MasterKey(None, "none")
+    where = f"general_settings.master_key in {config.path.name}"
+    var = env_reference(config.master_key)
+    if var is None:
+        return MasterKey(config.master_key, where)
+    value = os.environ.get(var, "").strip()
+    return MasterKey(value or None, f"{var} (named by {where})" if value else "none")
+
+
+def missing_master_key_error(env_var: str, config_path: Path) -> ProxyError:
+    return ProxyError(
+        f"No master key for the proxy: set {env_var} to the proxy's master key, or put "
+        f"general_settings.master_key (e.g. os.environ/{env_var}) in {config_path}"
+    )
+
+
+def picker_name(model: str, names: frozenset[str]) -> str:
+    """The name of ``model`` that Claude Code's /model picker can list: ``model`` itself when it
+    starts with ``claude``/``anthropic``, else ``claude-<model>`` when the config defines it."""
+    if model.startswith(PICKER_PREFIXES):
+        return model
+    prefixed = f"claude-{model}"
+    return prefixed if prefixed in names else model
+
+
+# --- probes -------------------------------------------------------------------------------
+
+
+def probe(url: str, path: str, *, timeout: float = PROBE_TIMEOUT) -> int | None:
+    """The HTTP status of ``GET url+path``, or None when nothing answers."""
+    import httpx
+
+    try:
+        response = httpx.get(url + path, timeout=timeout)
+    except httpx.HTTPError:
+        return None
+    return response.status_code
+
+
+def is_live(url: str) -> bool:
+    return probe(url, "/health/liveliness") == 200
+
+
+def is_ready(url: str) -> bool:
+    return probe(url, "/health/readiness") == 200
+
+
+def is_local(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in LOCAL_HOSTS
+
+
+def host_and_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.hostname or "127.0.0.1", port
+
+
+# --- starting and stopping ----------------------------------------------------------------
+
+
+@dataclass
+class ProxyProcess:
+    """A proxy this process started; ``stop()`` ends it."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+    log_file: IO[bytes]
+
+    def stop(self, *, timeout: float = 15.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+        self.log_file.close()
+
+
+def proxy_command(command: str, *, config_path: Path, url: str) -> list[str]:
+    """``<command> --config <config> --host H --port P``; ``command`` may carry arguments."""
+    parts = shlex.split(command, posix=os.name != "nt")
+    if not parts:
+        raise ProxyError("proxy.command in profile.yaml is empty: set it to the litellm executable")
+    found = shutil.which(parts[0])
+    if found is None:
+        raise ProxyError(
+            f"The proxy command {parts[0]!r} was not found: install LiteLLM "
+            "(`bash scripts/litellm-venv.sh` prints the path of one) and set proxy.command in "
+            "profile.yaml to it"
+        )
+    host, port = host_and_port(url)
+    return [found, *parts[1:], "--config", str(config_path), "--host", host, "--port", str(port)]
+
+
+def start_proxy(
+    argv: Sequence[str], *, url: str, env: Mapping[str, str], log_path: Path
+) -> ProxyProcess:
+    """Start the proxy detached from the terminal's Ctrl-C, its output in ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_file = log_path.open("wb")
+    options: dict[str, Any] = {}
+    if os.name == "nt":
+        options["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    else:
+        options["start_new_session"] = True
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=dict(env),
+            **options,
+        )
+    except OSError as exc:
+        log_file.close()
+        raise ProxyError(
+            f"Cannot start the proxy ({argv[0]}: {exc.strerror}): check proxy.command"
+        ) from exc
+    return ProxyProcess(process=process, url=url, log_path=log_path, log_file=log_file)
+
+
+def wait_until_ready(proxy: ProxyProcess, *, timeout: float = DEFAULT_READY_TIMEOUT) -> None:
+    """Poll liveness then readiness; raise ProxyError naming the log when it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code = proxy.process.poll()
+        if code is not None:
+            raise ProxyError(
+                f"The proxy exited with code {code} before it was ready: see {proxy.log_path}"
+                f"{_log_tail(proxy.log_path)}"
+            )
+        if is_live(proxy.url) and is_ready(proxy.url):
+            return
+        time.sleep(0.25)
+    proxy.stop()
+    raise ProxyError(
+        f"The proxy did not become ready at {proxy.url} within {timeout:.0f} s: see "
+        f"{proxy.log_path}{_log_tail(proxy.log_path)}"
+    )
+
+
+def _log_tail(path: Path, lines: int = 3) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    tail = " | ".join(line.strip() for line in text[-lines:] if line.strip())
+    return f" (last lines: {tail[-400:]})" if tail else ""
+
+
+def proxy_environment(
+    base: Mapping[str, str], *, config: ProxyConfig, keyring_keys: Mapping[str, str]
+) -> dict[str, str]:
+    """``base`` plus the keyring's keys for the variables the config references and ``base``
+    lacks. ``keyring_keys`` maps a variable name to its value."""
+    env = dict(base)
+    for var in config.key_refs:
+        if not env.get(var, "").strip() and keyring_keys.get(var):
+            env[var] = keyring_keys[var]
+    return env
