@@ -1,0 +1,563 @@
+"""The wizard in-process: prompt_toolkit pipe input drives questionary, the fake provider serves.
+
+Every branch: Enter through the defaults, unselecting providers, --provider, a provider without
+a key (skip it, enter a key into an in-memory keyring, no keyring at all), Ctrl-C at each prompt
+(exit 130, every file untouched: bytes and mtimes), declining, nothing to change, the launch
+choice, a failed provider (exit 3), and `confirm_apply` for `refresh`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from fake_provider import FakeProvider, Reply
+from keyring.backend import KeyringBackend
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from discovery_tui.cli import build_parser
+from discovery_tui.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, UsageError
+from discovery_tui.profile import Profile
+from discovery_tui.providers import PROVIDERS
+from discovery_tui.wizard import (
+    Prompter,
+    confirm_apply,
+    last_refresh_text,
+    launch_default,
+    run_wizard,
+)
+
+ENTER = "\r"
+SPACE = " "
+DOWN = "\x1b[B"
+CTRL_C = "\x03"
+ORDER = list(PROVIDERS)  # the checkbox lists providers in registry order
+
+DAY = 86_400
+MAY_2026 = 1_777_593_600
+
+OPENROUTER_CATALOG = {
+    "data": [
+        {
+            "id": "anthropic/claude-sonnet-4.6",
+            "name": "Anthropic: Claude Sonnet 4.6",
+            "created": MAY_2026,
+            "context_length": 1_000_000,
+            "pricing": {"prompt": "0.000003", "completion": "0.000015"},
+            "architecture": {"input_modalities": ["text", "image"], "output_modalities": ["text"]},
+            "supported_parameters": ["tools", "reasoning"],
+        },
+        {
+            "id": "anthropic/claude-sonnet-4.5",
+            "created": MAY_2026 - 200 * DAY,
+            "context_length": 1_000_000,
+            "pricing": {"prompt": "0.000003", "completion": "0.000015"},
+            "supported_parameters": ["tools"],
+        },
+        {
+            "id": "openai/gpt-5.5",
+            "created": MAY_2026,
+            "context_length": 1_050_000,
+            "pricing": {"prompt": "0.000005", "completion": "0.00003"},
+            "supported_parameters": ["tools"],
+        },
+        {
+            "id": "some-lab/not-a-family-model",
+            "created": MAY_2026,
+            "context_length": 32_000,
+            "pricing": {"prompt": "0", "completion": "0"},
+        },
+    ]
+}
+XAI_CATALOG = {
+    "data": [
+        {"id": "grok-4.3", "created": MAY_2026, "owned_by": "xai"},
+        {"id": "grok-4", "created": MAY_2026 - 300 * DAY, "owned_by": "xai"},
+        {"id": "grok-imagine-image", "created": MAY_2026, "owned_by": "xai"},
+    ]
+}
+DEEPSEEK_CATALOG = {"data": [{"id": "deepseek-v4-pro", "object": "model", "owned_by": "deepseek"}]}
+CATALOGS = {"openrouter": OPENROUTER_CATALOG, "xai": XAI_CATALOG, "deepseek": DEEPSEEK_CATALOG}
+XAI_KEY = "xai-test-key-0123"
+
+
+def clean_environment(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
+    """No real key, base, profile, config or CI setting leaks in; no real keyring is touched."""
+    for spec in PROVIDERS.values():
+        if spec.key_env:
+            monkeypatch.delenv(spec.key_env, raising=False)
+        monkeypatch.delenv(spec.api_base_env, raising=False)
+    for name in (
+        "DISCOVERY_TUI_CONFIG",
+        "DISCOVERY_TUI_PROFILE",
+        "DISCOVERY_TUI_JUDGE_API_KEY",
+        "DISCOVERY_TUI_LOCK_TIMEOUT",
+        "DISCOVERY_TUI_DEBUG",
+        "NO_COLOR",
+        "CI",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DISCOVERY_TUI_CACHE_DIR", str(cache))
+    monkeypatch.setenv("DISCOVERY_TUI_NO_KEYRING", "1")
+
+
+def serve_catalogs(server: FakeProvider) -> dict[str, str]:
+    """Serve the three catalogs; returns the environment that points the providers at them."""
+    env = {
+        f"{name.upper()}_API_BASE": server.serve_catalog(name, c) for name, c in CATALOGS.items()
+    }
+    env["XAI_API_KEY"] = XAI_KEY
+    return env
+
+
+@dataclass
+class World:
+    tmp: Path
+    config: Path
+    profile: Path
+    server: FakeProvider
+
+    def run(self, keys: str, *argv: str, console_width: int = 80) -> Result:
+        """Run the wizard with ``keys`` typed ahead; the input closes after them (no hang)."""
+        args = build_parser().parse_args(
+            ["--no-llm", "--config", str(self.config), "--profile", str(self.profile), *argv]
+        )
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer, width=console_width, no_color=True, force_terminal=False, highlight=False
+        )
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys)
+            pipe.close()
+            code = run_wizard(
+                args, prompter=Prompter(input=pipe, output=DummyOutput()), console=console
+            )
+        return Result(code, buffer.getvalue())
+
+    def requested(self, provider: str) -> bool:
+        return any(r.path.startswith(f"/{provider}/") for r in self.server.requests)
+
+    def model_names(self) -> list[str]:
+        from discovery_tui.configfile import ConfigDocument
+
+        return ConfigDocument.load(self.config).model_names()
+
+    def aliases(self) -> dict[str, str]:
+        from discovery_tui.configfile import ConfigDocument
+
+        return dict(ConfigDocument.load(self.config).aliases())
+
+    def launch_model(self) -> str | None:
+        return Profile.load(self.profile).launch_model
+
+    def snapshot(self) -> dict[str, tuple[bytes, int]]:
+        """Every file under tmp (but the cache) with its bytes and mtime."""
+        return {
+            str(p.relative_to(self.tmp)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(self.tmp.rglob("*"))
+            if p.is_file() and "cache" not in p.relative_to(self.tmp).parts
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    text: str
+
+    def before(self, marker: str) -> str:
+        assert marker in self.text, self.text
+        return self.text.split(marker, 1)[0]
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_provider: FakeProvider) -> World:
+    clean_environment(monkeypatch, tmp_path / "cache")
+    for name, value in serve_catalogs(fake_provider).items():
+        monkeypatch.setenv(name, value)
+    return World(tmp_path, tmp_path / "config.yaml", tmp_path / "profile.yaml", fake_provider)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring backend that lives in this process only."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv("DISCOVERY_TUI_NO_KEYRING", raising=False)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+def toggle(*names: str) -> str:
+    """Keys that move the checkbox cursor from the top and toggle each named provider."""
+    keys, at = "", 0
+    for name in sorted(names, key=ORDER.index):
+        keys += DOWN * (ORDER.index(name) - at) + SPACE
+        at = ORDER.index(name)
+    return keys
+
+
+def of(provider: str, names: list[str]) -> list[str]:
+    prefix = PROVIDERS[provider].litellm_prefix + "/"
+    return [n for n in names if n.startswith(prefix)]
+
+
+HAND_WRITTEN = """\
+# my proxy
+model_list:
+  - model_name: my-local  # hand-written: never touched
+    litellm_params:
+      model: openai/llama
+      api_base: http://localhost:11434/v1
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+"""
+
+
+# --------------------------------------------------------------------------- Enter through
+
+
+def test_enter_through_every_prompt_refreshes_the_preselected_providers(world: World) -> None:
+    result = world.run(ENTER * 3)  # providers, apply?, launch model
+
+    assert result.code == EXIT_OK, result.text
+    names = world.model_names()
+    assert of("openrouter", names) == [
+        "openrouter/anthropic/claude-sonnet-4.6",
+        "openrouter/anthropic/claude-sonnet-4.5",
+        "openrouter/openai/gpt-5.5",
+    ]
+    assert of("xai", names) == ["xai/grok-4.3", "xai/grok-4"]
+    assert world.launch_model() == "claude"
+    assert world.aliases()["claude"] == "openrouter/anthropic/claude-sonnet-4.6"
+    assert world.aliases()["grok"] == "xai/grok-4.3"  # first-party before the aggregator
+    # Keyless OpenRouter and xAI (key in the environment) were fetched; nobody else was.
+    assert world.requested("openrouter") and world.requested("xai")
+    assert not world.requested("deepseek")
+    assert "Authorization" not in str(world.server.requests_to("/openrouter/api/v1/models"))
+
+
+def test_the_screen_shows_the_added_models_before_the_question(world: World) -> None:
+    result = world.run(ENTER * 3)
+
+    shown = result.before("Wrote ")
+    for name in ("openrouter/anthropic/claude-sonnet-4.6", "xai/grok-4.3", "xai/grok-4"):
+        assert any(" ".join(line.split()).startswith(f"+ {name} ") for line in shown.splitlines())
+    assert "some-lab/not-a-family-model" not in result.text
+    assert "start the proxy:   litellm --config " in result.text
+    assert "discovery-tui launch" in result.text
+    assert all(len(line) <= 80 for line in result.text.splitlines())
+
+
+def test_progress_lines_show_each_provider_with_its_model_count(world: World) -> None:
+    result = world.run(ENTER * 3)
+
+    progress = result.before("Providers")
+    assert "ok     xAI" in progress or "ok xAI" in " ".join(progress.split())
+    assert "3 models" in progress  # xAI: 3 models in its catalog
+    assert "4 models" in progress  # OpenRouter
+    assert "best model per family" in progress
+
+
+# --------------------------------------------------------------------------- choices
+
+
+def test_unselecting_a_provider_refreshes_only_the_others(world: World) -> None:
+    result = world.run(toggle("xai") + ENTER + ENTER + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert not world.requested("xai")
+    assert of("xai", world.model_names()) == []
+    assert of("openrouter", world.model_names())
+    assert "not chosen" in result.text
+
+
+def test_unselecting_the_keyless_provider_skips_it(world: World) -> None:
+    result = world.run(toggle("openrouter") + ENTER + ENTER + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert not world.requested("openrouter")
+    assert of("openrouter", world.model_names()) == []
+    assert of("xai", world.model_names()) == ["xai/grok-4.3", "xai/grok-4"]
+    assert world.launch_model() == "grok"  # no claude alias: the first alias is the default
+
+
+def test_provider_flag_preselects_only_that_provider(world: World) -> None:
+    result = world.run(ENTER * 3, "--provider", "xai")
+
+    assert result.code == EXIT_OK, result.text
+    assert not world.requested("openrouter")
+    assert of("xai", world.model_names()) == ["xai/grok-4.3", "xai/grok-4"]
+
+
+def test_an_unknown_provider_flag_is_a_usage_error_before_any_prompt(world: World) -> None:
+    with pytest.raises(UsageError, match="Unknown provider nope"):
+        world.run("", "--provider", "nope")
+    assert world.snapshot() == {}
+
+
+def test_choosing_no_provider_is_refused_until_one_is_chosen(world: World) -> None:
+    # Unselect both, try Enter (refused), select xAI again, Enter.
+    keys = toggle("xai", "openrouter") + ENTER + "\x1b[A" * 6 + SPACE + ENTER + ENTER + ENTER
+    result = world.run(keys)
+
+    assert result.code == EXIT_OK, result.text
+    assert of("xai", world.model_names()) == ["xai/grok-4.3", "xai/grok-4"]
+    assert not world.requested("openrouter")
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def test_a_provider_without_key_can_be_skipped(world: World, memory_keyring: MemoryKeyring) -> None:
+    # Choose DeepSeek (no key), then "Skip DeepSeek this time" at the key question.
+    result = world.run(toggle("deepseek") + ENTER + DOWN + ENTER + ENTER + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert not world.requested("deepseek")
+    assert memory_keyring.store == {}
+    assert of("deepseek", world.model_names()) == []
+
+
+def test_an_empty_key_skips_the_provider(world: World, memory_keyring: MemoryKeyring) -> None:
+    result = world.run(toggle("deepseek") + ENTER + ENTER + ENTER + ENTER + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert "No key entered: skipping deepseek" in result.text
+    assert memory_keyring.store == {}
+    assert not world.requested("deepseek")
+
+
+def test_a_key_entered_is_stored_in_the_keyring_and_used(
+    world: World, memory_keyring: MemoryKeyring
+) -> None:
+    secret = "sk-typed-SECRET-42"
+    result = world.run(toggle("deepseek") + ENTER + ENTER + secret + ENTER + ENTER + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert memory_keyring.store == {("discovery-tui", "deepseek"): secret}
+    (request,) = world.server.requests_to("/deepseek/models")
+    assert request.headers["authorization"] == f"Bearer {secret}"
+    assert of("deepseek", world.model_names()) == ["deepseek/deepseek-v4-pro"]
+    assert secret not in world.config.read_text(encoding="utf-8")
+    assert secret not in world.profile.read_text(encoding="utf-8")
+    assert secret not in result.text
+    assert "os.environ/DEEPSEEK_API_KEY" in world.config.read_text(encoding="utf-8")
+
+
+def test_without_a_keyring_it_names_the_variable_and_skips(world: World) -> None:
+    result = world.run(toggle("deepseek") + ENTER + ENTER + ENTER)  # no key question at all
+
+    assert result.code == EXIT_OK, result.text
+    assert "set DEEPSEEK_API_KEY" in " ".join(result.text.split())
+    assert not world.requested("deepseek")
+
+
+def test_the_checkbox_shows_key_state_and_last_refresh(world: World) -> None:
+    from discovery_tui.wizard import provider_options, start_session
+
+    world.profile.write_text("last_refresh:\n  xai: '2026-05-01T10:00:00'\n", encoding="utf-8")
+    args = build_parser().parse_args(
+        ["--config", str(world.config), "--profile", str(world.profile)]
+    )
+    session = start_session(args, Prompter(), Console(file=io.StringIO()))
+    titles = {o.value: (o.title, o.checked) for o in provider_options(session, {"xai"})}
+
+    assert titles["xai"][1] and not titles["openrouter"][1]
+    assert "key in $XAI_API_KEY" in titles["xai"][0]
+    assert "refreshed 2026-05-01 10:00" in titles["xai"][0]
+    assert "no key needed" in titles["openrouter"][0]
+    assert "never refreshed" in titles["openrouter"][0]
+    assert "no key " in titles["deepseek"][0]
+
+
+# --------------------------------------------------------------------------- cancel
+
+
+CANCEL_AT = {
+    "providers": CTRL_C,
+    "key choice": toggle("deepseek") + ENTER + CTRL_C,
+    "key entry": toggle("deepseek") + ENTER + ENTER + "sk-half" + CTRL_C,
+    "apply": ENTER + CTRL_C,
+    "launch": ENTER + ENTER + CTRL_C,
+    "launch, input closed": ENTER + ENTER,
+}
+
+
+@pytest.mark.parametrize("where", list(CANCEL_AT))
+def test_ctrl_c_at_any_prompt_leaves_every_file_untouched(
+    world: World, memory_keyring: MemoryKeyring, where: str
+) -> None:
+    world.config.write_text(HAND_WRITTEN, encoding="utf-8")
+    world.profile.write_text("# mine\nlaunch_model: my-local\n", encoding="utf-8")
+    for path in (world.config, world.profile):
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    before = world.snapshot()
+
+    result = world.run(CANCEL_AT[where])
+
+    assert result.code == EXIT_INTERRUPTED, result.text
+    assert "Cancelled: nothing was written." in result.text
+    assert world.snapshot() == before
+    assert memory_keyring.store == {}
+
+
+def test_declining_writes_nothing_but_keeps_the_launch_choice(world: World) -> None:
+    world.config.write_text(HAND_WRITTEN, encoding="utf-8")
+
+    result = world.run(ENTER + "n" + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert world.config.read_text(encoding="utf-8") == HAND_WRITTEN
+    assert not world.config.with_name("config.yaml.bak").exists()
+    assert "Not applied" in result.text
+    assert world.launch_model() == "my-local"  # the only model of the unchanged config
+    assert Profile.load(world.profile).last_refresh == {}
+
+
+# --------------------------------------------------------------------------- second run, launch
+
+
+def test_a_second_run_has_nothing_to_change_and_asks_no_confirmation(world: World) -> None:
+    assert world.run(ENTER * 3).code == EXIT_OK
+    config_after_first = world.config.read_bytes()
+
+    result = world.run(ENTER * 2)  # providers, launch model: no "apply?" question
+
+    assert result.code == EXIT_OK, result.text
+    assert "Nothing to change" in result.text
+    assert "Apply these changes" not in result.text
+    assert world.config.read_bytes() == config_after_first
+    assert world.launch_model() == "claude"
+    assert set(Profile.load(world.profile).last_refresh) == {"openrouter", "xai"}
+
+
+def test_the_launch_choice_is_saved(world: World) -> None:
+    # The menu lists aliases first, in families.yaml order: claude, default, ...
+    result = world.run(ENTER + ENTER + DOWN + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert world.launch_model() == "default"
+
+
+def test_the_current_launch_model_is_preselected(world: World) -> None:
+    world.profile.write_text("launch_model: grok\n", encoding="utf-8")
+
+    assert world.run(ENTER * 3).code == EXIT_OK
+    assert world.launch_model() == "grok"
+
+
+def test_a_model_can_be_the_launch_choice(world: World) -> None:
+    world.profile.write_text("launch_model: xai/grok-4\n", encoding="utf-8")
+
+    assert world.run(ENTER * 3).code == EXIT_OK
+    assert world.launch_model() == "xai/grok-4"
+    assert "xai/grok-4" in world.model_names()
+
+
+def test_launch_default_prefers_current_then_claude_then_default() -> None:
+    assert launch_default("grok", ["claude", "grok"]) == "grok"
+    assert launch_default("gone", ["x", "claude", "default"]) == "claude"
+    assert launch_default(None, ["x", "default"]) == "default"
+    assert launch_default(None, ["x", "y"]) == "x"
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_a_failed_provider_keeps_its_entries_and_exits_3(world: World) -> None:
+    assert world.run(ENTER * 3).code == EXIT_OK
+    world.server.route("/xai/v1/models", Reply(401, json={"error": "bad key"}))
+
+    result = world.run(ENTER * 3)
+
+    assert result.code == EXIT_PARTIAL, result.text
+    assert of("xai", world.model_names()) == ["xai/grok-4.3", "xai/grok-4"]
+    assert "failed" in result.text and "kept as is" in result.text
+    assert world.aliases()["grok"] == "xai/grok-4.3"
+
+
+# --------------------------------------------------------------------------- confirm_apply
+
+
+def _plan(tmp: Path) -> Any:
+    from discovery_tui.plan import EntryChange, Plan
+
+    return Plan(
+        config_path=tmp / "config.yaml",
+        providers=(),
+        changes=(EntryChange("xai/grok-4.3", "xai", "added"),),
+        aliases={},
+        alias_changes=(),
+    )
+
+
+@pytest.mark.parametrize(("keys", "answer"), [(ENTER, True), ("y", True), ("n", False)])
+def test_confirm_apply_defaults_to_yes(tmp_path: Path, keys: str, answer: bool) -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        prompter = Prompter(input=pipe, output=DummyOutput())
+        assert confirm_apply(_plan(tmp_path), prompter=prompter) is answer
+
+
+def test_confirm_apply_ctrl_c_is_a_keyboard_interrupt(tmp_path: Path) -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text(CTRL_C)
+        with pytest.raises(KeyboardInterrupt):
+            confirm_apply(_plan(tmp_path), prompter=Prompter(input=pipe, output=DummyOutput()))
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+def test_last_refresh_text() -> None:
+    assert last_refresh_text(None) == "never refreshed"
+    assert last_refresh_text("2026-05-01T10:00:00") == "refreshed 2026-05-01 10:00"
+    assert last_refresh_text("yesterday") == "refreshed yesterday"
+
+
+def test_without_a_terminal_it_exits_2_and_names_the_command(tmp_path: Path) -> None:
+    config, profile = tmp_path / "config.yaml", tmp_path / "profile.yaml"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["DISCOVERY_TUI_CACHE_DIR"] = str(tmp_path / "cache")
+    done = subprocess.run(
+        [sys.executable, "-m", "discovery_tui", "--config", str(config), "--profile", str(profile)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "discovery-tui refresh --yes" in done.stderr
+    assert list(tmp_path.iterdir()) == []
