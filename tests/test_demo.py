@@ -1,0 +1,46 @@
+"""README's first command: the offline demo writes a working config with no key and no network."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from discovery_tui.demo import load_demo_catalog
+from discovery_tui.providers import PROVIDERS
+
+
+def test_demo_catalog_uses_registered_providers_and_real_facts() -> None:
+    catalog = load_demo_catalog()
+    assert set(catalog) <= set(PROVIDERS)
+    assert sum(len(models) for models in catalog.values()) >= 30
+    sonnet = next(m for m in catalog["openrouter"] if m.id == "anthropic/claude-sonnet-4.6")
+    assert sonnet.litellm_model == "openrouter/anthropic/claude-sonnet-4.6"
+    assert sonnet.input_cost_per_token == 3e-06 and sonnet.context_window == 1_000_000
+
+
+def test_demo_refresh_writes_config_without_keys(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env.update(DISCOVERY_TUI_NO_KEYRING="1", DISCOVERY_TUI_CACHE_DIR=str(tmp_path / "cache"))
+    env["DISCOVERY_TUI_PROFILE"] = str(tmp_path / "never-written.yaml")
+    config = tmp_path / "demo-config.yaml"
+    command = [sys.executable, "-m", "discovery_tui", "refresh", "--demo", "--yes"]
+    result = subprocess.run(
+        [*command, "--config", str(config)], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    data = YAML(typ="safe").load(config.read_text(encoding="utf-8"))
+    aliases = data["router_settings"]["model_group_alias"]
+    assert aliases["claude"] == "anthropic/claude-sonnet-4-6"
+    assert aliases["cheap"] == "gemini/gemini-3-flash-preview"
+    assert aliases["kimi"] == "openrouter/moonshotai/kimi-k2.6"
+    names = {entry["model_name"] for entry in data["model_list"]}
+    assert "openrouter/~anthropic/claude-sonnet-latest" not in names  # alias ids never written
+    assert "openrouter/tngtech/deepseek-r1t2-chimera" not in names  # not DeepSeek's own
+    assert "openai/gpt-image-1" not in names and "openai/gpt-5-mini" not in names
+    assert all(e["litellm_params"]["api_key"].startswith("os.environ/") for e in data["model_list"])
+    assert not (tmp_path / "never-written.yaml").exists()  # the demo leaves the profile alone
+    assert "Wrote" in result.stdout
