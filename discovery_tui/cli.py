@@ -19,6 +19,9 @@ from discovery_tui.errors import EXIT_INTERRUPTED, DiscoveryError
 # name -> (module, one-line help). Adding a command: one module, one line here.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "refresh": ("discovery_tui.refresh", "refresh providers without prompts"),
+    "doctor": ("discovery_tui.doctor", "check config.yaml and the running proxy, alias by alias"),
+    "launch": ("discovery_tui.launch", "start Claude Code through the proxy"),
+    "keys": ("discovery_tui.keys", "set, list or delete provider keys in the keyring"),
 }
 
 

@@ -337,7 +337,6 @@ def wait_until_ready(proxy: ProxyProcess, *, timeout: float = DEFAULT_READY_TIME
         if is_live(proxy.url) and is_ready(proxy.url):
             return
         time.sleep(0.25)
-    proxy.stop()
     raise ProxyError(
         f"The proxy did not become ready at {proxy.url} within {timeout:.0f} s: see "
         f"{proxy.log_path}{_log_tail(proxy.log_path)}"

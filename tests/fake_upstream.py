@@ -73,33 +73,61 @@ def chat_completion(model: str) -> dict[str, Any]:
 def chat_chunks(model: str) -> list[dict[str, Any]]:
     base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time())}
     return [
-        {**base, "model": model, "choices": [
-            {"index": 0, "delta": {"role": "assistant", "content": REPLY}, "finish_reason": None}
-        ]},
-        {**base, "model": model, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-         "usage": {"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6}},
+        {
+            **base,
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {"role": "assistant", "content": REPLY},
+                    "finish_reason": None,
+                }
+            ],
+        },
+        {
+            **base,
+            "model": model,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6},
+        },
     ]
 
 
 def _message_item(status: str = "completed") -> dict[str, Any]:
     content = [{"type": "output_text", "text": REPLY, "annotations": []}]
-    return {"type": "message", "id": "msg_fake", "status": status, "role": "assistant",
-            "content": content if status == "completed" else []}
+    return {
+        "type": "message",
+        "id": "msg_fake",
+        "status": status,
+        "role": "assistant",
+        "content": content if status == "completed" else [],
+    }
 
 
 def response_object(model: str, *, status: str = "completed") -> dict[str, Any]:
     done = status == "completed"
     return {
-        "id": "resp_fake", "object": "response", "created_at": int(time.time()),
-        "status": status, "model": model, "error": None, "incomplete_details": None,
+        "id": "resp_fake",
+        "object": "response",
+        "created_at": int(time.time()),
+        "status": status,
+        "model": model,
+        "error": None,
+        "incomplete_details": None,
         "output": [_message_item()] if done else [],
-        "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
         "text": {"format": {"type": "text"}},
         "usage": {
-            "input_tokens": 5, "output_tokens": 1, "total_tokens": 6,
+            "input_tokens": 5,
+            "output_tokens": 1,
+            "total_tokens": 6,
             "input_tokens_details": {"cached_tokens": 0},
             "output_tokens_details": {"reasoning_tokens": 0},
-        } if done else None,
+        }
+        if done
+        else None,
     }
 
 
@@ -117,16 +145,21 @@ def response_events(model: str) -> list[tuple[str, dict[str, Any]]]:
         ("response.output_item.done", {"output_index": 0, "item": _message_item()}),
         ("response.completed", {"response": response_object(model)}),
     ]
-    return [(name, {"type": name, "sequence_number": n, **data})
-            for n, (name, data) in enumerate(events)]
+    return [
+        (name, {"type": name, "sequence_number": n, **data})
+        for n, (name, data) in enumerate(events)
+    ]
 
 
 def gemini_response(model: str) -> dict[str, Any]:
     return {
-        "candidates": [{
-            "content": {"parts": [{"text": REPLY}], "role": "model"},
-            "finishReason": "STOP", "index": 0,
-        }],
+        "candidates": [
+            {
+                "content": {"parts": [{"text": REPLY}], "role": "model"},
+                "finishReason": "STOP",
+                "index": 0,
+            }
+        ],
         "usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 1, "totalTokenCount": 6},
         "modelVersion": model,
     }
@@ -135,15 +168,25 @@ def gemini_response(model: str) -> dict[str, Any]:
 def gemini_cache(body: Any) -> dict[str, Any]:
     model = body.get("model", "models/unknown") if isinstance(body, dict) else "models/unknown"
     stamp = "2030-01-01T00:00:00Z"
-    return {"name": "cachedContents/fake", "model": model, "createTime": stamp,
-            "updateTime": stamp, "expireTime": stamp, "usageMetadata": {"totalTokenCount": 5}}
+    return {
+        "name": "cachedContents/fake",
+        "model": model,
+        "createTime": stamp,
+        "updateTime": stamp,
+        "expireTime": stamp,
+        "usageMetadata": {"totalTokenCount": 5},
+    }
 
 
 def anthropic_message(model: str) -> dict[str, Any]:
     return {
-        "id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+        "id": "msg_fake",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
         "content": [{"type": "text", "text": REPLY}],
-        "stop_reason": "end_turn", "stop_sequence": None,
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
         "usage": {"input_tokens": 5, "output_tokens": 1},
     }
 
@@ -155,8 +198,13 @@ def anthropic_events(model: str) -> list[tuple[str, dict[str, Any]]]:
         ("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
         ("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": REPLY}}),
         ("content_block_stop", {"index": 0}),
-        ("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                           "usage": {"output_tokens": 1}}),
+        (
+            "message_delta",
+            {
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": 1},
+            },
+        ),
         ("message_stop", {}),
     ]
 
@@ -328,10 +376,16 @@ def real_catalogs(folder: Path = SHARED_CATALOGS) -> dict[str, bytes] | None:
 
 def _openrouter_model(model_id: str, created: int, name: str) -> dict[str, Any]:
     return {
-        "id": model_id, "canonical_slug": model_id, "name": name, "created": created,
+        "id": model_id,
+        "canonical_slug": model_id,
+        "name": name,
+        "created": created,
         "context_length": 200000,
-        "architecture": {"modality": "text->text", "input_modalities": ["text"],
-                         "output_modalities": ["text"]},
+        "architecture": {
+            "modality": "text->text",
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+        },
         "pricing": {"prompt": "0.000001", "completion": "0.000005"},
         "top_provider": {"context_length": 200000, "max_completion_tokens": 32000},
         "supported_parameters": ["max_tokens", "tools", "tool_choice"],
@@ -366,17 +420,30 @@ BUILTIN_GEMINI = [
 def builtin_catalogs() -> dict[str, bytes]:
     """Small catalogs in each provider's shape, with a model for every default family."""
     openrouter = {"data": [_openrouter_model(*row) for row in BUILTIN_OPENROUTER]}
-    xai = {"data": [{"id": i, "created": c, "object": "model", "owned_by": "xai"}
-                    for i, c in BUILTIN_XAI]}
-    gemini = {"models": [
-        {"name": f"models/{i}", "version": "001", "displayName": d, "inputTokenLimit": 1048576,
-         "outputTokenLimit": 65536,
-         "supportedGenerationMethods": ["embedContent"] if "embedding" in i
-         else ["generateContent", "countTokens"]}
-        for i, d in BUILTIN_GEMINI
-    ]}
-    return {name: json.dumps(doc).encode() for name, doc in
-            {"openrouter": openrouter, "xai": xai, "gemini": gemini}.items()}
+    xai = {
+        "data": [
+            {"id": i, "created": c, "object": "model", "owned_by": "xai"} for i, c in BUILTIN_XAI
+        ]
+    }
+    gemini = {
+        "models": [
+            {
+                "name": f"models/{i}",
+                "version": "001",
+                "displayName": d,
+                "inputTokenLimit": 1048576,
+                "outputTokenLimit": 65536,
+                "supportedGenerationMethods": ["embedContent"]
+                if "embedding" in i
+                else ["generateContent", "countTokens"],
+            }
+            for i, d in BUILTIN_GEMINI
+        ]
+    }
+    return {
+        name: json.dumps(doc).encode()
+        for name, doc in {"openrouter": openrouter, "xai": xai, "gemini": gemini}.items()
+    }
 
 
 # --- the fake proxy -----------------------------------------------------------------------
@@ -402,8 +469,13 @@ class FakeProxy(_App):
             return
         elif path in ("/v1/models", "/models"):
             names = [*self.aliases, *self.model_names]
-            handler.send_json(200, {"object": "list", "data": [
-                {"id": n, "object": "model", "owned_by": "openai"} for n in names]})
+            handler.send_json(
+                200,
+                {
+                    "object": "list",
+                    "data": [{"id": n, "object": "model", "owned_by": "openai"} for n in names],
+                },
+            )
         elif path.endswith("/chat/completions") or path.endswith("/messages"):
             self._complete(handler, request)
         else:
@@ -418,19 +490,40 @@ class FakeProxy(_App):
         if self.no_db and given:
             handler.send_json(400, {"error": {"message": "No connected db.", "code": "400"}})
         else:
-            handler.send_json(401, {"error": {
-                "message": "Authentication Error, Invalid proxy server token passed.",
-                "type": "auth_error", "code": "401"}})
+            handler.send_json(
+                401,
+                {
+                    "error": {
+                        "message": "Authentication Error, Invalid proxy server token passed.",
+                        "type": "auth_error",
+                        "code": "401",
+                    }
+                },
+            )
         return False
 
     def _complete(self, handler: _Handler, request: Recorded) -> None:
         model = _model_of(request)
         if model in self.failing:
-            handler.send_json(500, {"error": {"message": f"litellm.APIError: {model} upstream "
-                                              "failed\nTraceback ...", "code": "500"}})
+            handler.send_json(
+                500,
+                {
+                    "error": {
+                        "message": f"litellm.APIError: {model} upstream failed\nTraceback ...",
+                        "code": "500",
+                    }
+                },
+            )
         elif model not in self.aliases and model not in self.model_names:
-            handler.send_json(400, {"error": {"message": f"Invalid model name passed in "
-                                              f"model={model}", "code": "400"}})
+            handler.send_json(
+                400,
+                {
+                    "error": {
+                        "message": f"Invalid model name passed in model={model}",
+                        "code": "400",
+                    }
+                },
+            )
         elif request.path.endswith("/messages"):
             stream = isinstance(request.body, dict) and bool(request.body.get("stream"))
             if stream:
@@ -448,8 +541,9 @@ def proxy_from_config(path: Path) -> FakeProxy:
     data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
     names = tuple(str(e["model_name"]) for e in data.get("model_list") or [])
     raw_aliases = (data.get("router_settings") or {}).get("model_group_alias") or {}
-    aliases = {str(a): str(t["model"] if isinstance(t, dict) else t)
-               for a, t in raw_aliases.items()}
+    aliases = {
+        str(a): str(t["model"] if isinstance(t, dict) else t) for a, t in raw_aliases.items()
+    }
     key = str((data.get("general_settings") or {}).get("master_key") or "")
     if key.startswith("os.environ/"):
         key = os.environ.get(key.removeprefix("os.environ/"), "")
