@@ -69,7 +69,7 @@ async def fetch_one(
             error=f"{spec.label} did not answer within {timeout:g} s: try again later, "
             f"or check {spec.api_base_env}",
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         return FetchResult(
             spec.name,
             error=f"{spec.label} answered in an unexpected shape ({type(exc).__name__}): "

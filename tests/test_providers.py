@@ -939,8 +939,8 @@ async def test_fake_server_gemini_pagination(fake_provider: FakeProvider) -> Non
 @pytest.mark.parametrize(
     ("reply", "words"),
     [
-        (Reply(reset=True), "cannot be reached"),
-        (Reply(json={"data": [OPENROUTER_SONNET]}, truncate=True), "cannot be reached"),
+        (Reply(reset=True), "broke off the connection"),
+        (Reply(json={"data": [OPENROUTER_SONNET]}, truncate=True), "broke off the connection"),
         (
             Reply(body=b"<html>gateway</html>", headers={"Content-Type": "text/html"}),
             "sent an HTML page",

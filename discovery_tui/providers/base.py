@@ -139,22 +139,33 @@ async def get_json(
                         raise ProviderError(message)
                     body = await _read_limited(response, label)
                     return _parse_json(body, label, url, response.headers.get("content-type", ""))
-        except httpx.TimeoutException as exc:
-            raise ProviderError(f"{label} did not answer in time ({url}): try again later") from exc
-        except httpx.HTTPError as exc:
-            reason = one_line(str(exc)) or type(exc).__name__
-            raise ProviderError(
-                f"{label} cannot be reached at {url} ({reason}): "
-                "check the network and the API base URL"
-            ) from exc
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise ProviderError(transport_message(exc, label=label, url=url)) from exc
         await asyncio.sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def transport_message(exc: Exception, *, label: str, url: str) -> str:
+    """One line for a failure below HTTP: a timeout, a bad URL, no connection, a broken one."""
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return f"{label} did not answer in time ({url}): try again later"
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return f"{label}'s API base is not a valid http(s) URL ({url}): fix the API base URL"
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
+        return (
+            f"{label} broke off the connection before the model list was complete ({url}): "
+            "try again later; if it keeps happening, check the API base URL"
+        )
+    reason = one_line(str(exc)) or type(exc).__name__
+    return f"{label} cannot be reached at {url} ({reason}): check the network and the API base URL"
 
 
 def _parse_json(body: bytes, label: str, url: str, content_type: str) -> Any:
     try:
         return json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         html = "html" in content_type or body.lstrip()[:1] == b"<"
         kind = "an HTML page" if html else "broken JSON"
         raise ProviderError(
@@ -177,6 +188,11 @@ def require_list(payload: Any, key: str | None, label: str) -> list[dict[str, An
         for item in items
         if isinstance(item, dict) and isinstance(item.get("id", item.get("name")), str)
     ]
+    if items and not objects:
+        raise ProviderError(
+            f"{label} answered with model entries that have no id: the API may have changed; "
+            "check the API base URL"
+        )
     if not objects:
         raise ProviderError(
             f"{label} returned an empty model list: check the key's access and retry"
