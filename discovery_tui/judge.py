@@ -386,6 +386,32 @@ async def ask_judge(
     return dict(zip(work, results, strict=True))
 
 
+_warming: list[Any] = []  # the one warm-up thread of this process
+
+
+def warm_up() -> None:
+    """Import the OpenAI SDK in a background thread (about a second, once per process).
+
+    Call it when a run starts and a judge may be asked (not ``--no-llm``): the import then
+    overlaps the catalog fetch instead of adding to the judge phase. Harmless if never called,
+    and safe to call twice.
+    """
+    import threading
+
+    if _warming:
+        return
+    thread = threading.Thread(target=_import_sdk, name="judge-warm-up", daemon=True)
+    _warming.append(thread)
+    thread.start()
+
+
+def _import_sdk() -> None:
+    try:
+        import openai.resources.chat.completions.completions  # noqa: F401
+    except ImportError:  # pragma: no cover - a dependency; the call reports it if missing
+        return
+
+
 def _openai_client(client: httpx.AsyncClient, judge: JudgeSettings) -> Any:
     """An AsyncOpenAI on the project's httpx client (never closed here: the caller owns it).
 

@@ -766,3 +766,28 @@ def test_the_profile_may_name_the_key_variable(clean_env: pytest.MonkeyPatch) ->
     profile = {"base_url": "http://127.0.0.1:4000", "model": "m", "api_key_env": "MY_PROXY_KEY"}
     judge = resolve_judge(base_url=None, model=None, profile_judge=profile, no_llm=False)
     assert judge is not None and judge.api_key == "sk-master"
+
+
+# --------------------------------------------------------------------------- import cost
+
+
+def test_importing_the_judge_stays_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, discovery_tui.judge, discovery_tui.judge_cache; "
+        "print(sorted(m for m in ('openai', 'httpx') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_warm_up_imports_the_sdk_once() -> None:
+    judge_mod.warm_up()
+    judge_mod.warm_up()
+    assert len(judge_mod._warming) == 1
+    judge_mod._warming[0].join(timeout=30)
+    import sys
+
+    assert "openai" in sys.modules
