@@ -80,7 +80,8 @@ async def fetch_one(
             spec.name,
             error=f"{spec.label} returned no models: check the key's access",
         )
-    return FetchResult(spec.name, Catalog(spec.name, tuple(models), base if moved else None))
+    written_base = base if moved or spec.entries_need_api_base else None
+    return FetchResult(spec.name, Catalog(spec.name, tuple(models), written_base))
 
 
 async def fetch_catalogs(

@@ -121,3 +121,30 @@ def test_profile_records_picks_and_refresh_time(env: FakeProvider, tmp_path: Pat
     assert profile["picks"] == {"xai": {"grok": "xai/grok-4-0709"}}
     assert set(profile["last_refresh"]) == {"xai"}
     assert "xai-test" not in (tmp_path / "profile.yaml").read_text(encoding="utf-8")
+
+
+def test_custom_provider_entries_carry_its_base_and_no_key_reference(
+    env: FakeProvider, tmp_path: Path
+) -> None:
+    base = f"{env.url}/local/v1"
+    env.json(
+        "/local/v1/models", {"object": "list", "data": [{"id": "qwen3-32b", "object": "model"}]}
+    )
+    (tmp_path / "profile.yaml").write_text(
+        f"custom_providers:\n  - name: local\n    base_url: {base}\n    prefix: openai\n",
+        encoding="utf-8",
+    )
+    families = tmp_path / "families.yaml"
+    families.write_text(
+        "families:\n  qwen-local:\n    intent: Local Qwen.\n    vendors: []\n"
+        "    match: ['^qwen']\n    aliases: [qwen-local]\n",
+        encoding="utf-8",
+    )
+    args = ["refresh", "local", "--no-llm", "--yes", "--families", str(families)]
+    config = tmp_path / "config.yaml"
+    assert main([*args, "--config", str(config), "--profile", str(tmp_path / "profile.yaml")]) == 0
+    (entry,) = load(config)["model_list"]
+    assert entry["litellm_params"] == {"model": "openai/qwen3-32b", "api_base": base}
+    assert load(config)["router_settings"]["model_group_alias"] == {
+        "qwen-local": "openai/qwen3-32b"
+    }

@@ -47,6 +47,8 @@ class ProviderSpec:
     catalog_needs_key: bool = True  # False: the catalog is public (OpenRouter)
     vendor: str | None = None  # the vendor of ids without a "vendor/" part
     builtin_catalog: bool = False  # True: no list endpoint, a documented list (Perplexity)
+    # True: entries always carry api_base (a user-declared server LiteLLM cannot know by prefix)
+    entries_need_api_base: bool = False
 
     @property
     def api_base_env(self) -> str:

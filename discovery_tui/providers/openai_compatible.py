@@ -178,4 +178,5 @@ def make_spec(
         fetch=fetch,
         catalog_needs_key=key_env is not None,
         vendor=vendor,
+        entries_need_api_base=True,
     )
