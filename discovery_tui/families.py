@@ -112,64 +112,53 @@ def _fail(source: Path, name: object, field: str, problem: str, fix: str) -> Con
     return ConfigError(f"{source}: family '{name}', field '{field}': {problem}; fix: {fix}")
 
 
+_NAME_FIX = "use lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"
+
+
 def _parse_family(name: Any, body: Any, source: Path) -> Family:
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise _fail(
-            source,
-            name,
-            "name",
-            "not a valid family name",
-            "use lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
-        )
-    if not isinstance(body, dict):
-        raise _fail(
-            source,
-            name,
-            "name",
-            "its settings must be a mapping",
-            "indent 'intent:', 'vendors:' and 'match:' under the family name",
-        )
-    unknown = sorted(str(k) for k in body if k not in FIELDS)
-    if unknown:
-        raise _fail(source, name, unknown[0], "unknown field", f"use only {', '.join(FIELDS)}")
-    intent = body.get("intent")
-    if not isinstance(intent, str) or not intent.strip():
-        raise _fail(
-            source,
-            name,
-            "intent",
-            "missing or empty",
-            "write one sentence saying what this family is (the LLM judge reads it)",
-        )
+    _check_shape(name, body, source)
     match = _patterns(body, "match", name, source)
     if not match:
-        raise _fail(
-            source,
-            name,
-            "match",
-            "needs at least one pattern",
-            "add a regular expression over the bare model id, e.g. '^claude-(.+-)?sonnet'",
-        )
-    extra = _strings(body, "aliases", name, source)
-    for alias in extra:
-        if not _NAME.match(alias):
-            raise _fail(
-                source,
-                name,
-                "aliases",
-                f"'{alias}' is not a valid alias name",
-                "use lowercase letters, digits, '.', '_' or '-'",
-            )
+        fix = "add a regular expression over the bare model id, e.g. '^claude-(.+-)?sonnet'"
+        raise _fail(source, name, "match", "needs at least one pattern", fix)
     return Family(
         name=name,
-        intent=" ".join(intent.split()),
+        intent=_intent(body, name, source),
         vendors=tuple(v.lower() for v in _strings(body, "vendors", name, source)),
         match=match,
         exclude=_patterns(body, "exclude", name, source),
-        aliases=tuple(dict.fromkeys((name, *extra))),
+        aliases=_aliases(body, name, source),
         pin=_pin(body, name, source),
         allow_variants=_flag(body, name, source),
     )
+
+
+def _check_shape(name: Any, body: Any, source: Path) -> None:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _fail(source, name, "name", "not a valid family name", _NAME_FIX)
+    if not isinstance(body, dict):
+        fix = "indent 'intent:', 'vendors:' and 'match:' under the family name"
+        raise _fail(source, name, "name", "its settings must be a mapping", fix)
+    unknown = sorted(str(k) for k in body if k not in FIELDS)
+    if unknown:
+        raise _fail(source, name, unknown[0], "unknown field", f"use only {', '.join(FIELDS)}")
+
+
+def _intent(body: dict[str, Any], name: str, source: Path) -> str:
+    intent = body.get("intent")
+    if not isinstance(intent, str) or not intent.strip():
+        fix = "write one sentence saying what this family is (the LLM judge reads it)"
+        raise _fail(source, name, "intent", "missing or empty", fix)
+    return " ".join(intent.split())
+
+
+def _aliases(body: dict[str, Any], name: str, source: Path) -> tuple[str, ...]:
+    extra = _strings(body, "aliases", name, source)
+    for alias in extra:
+        if not _NAME.match(alias):
+            problem = f"'{alias}' is not a valid alias name"
+            raise _fail(source, name, "aliases", problem, _NAME_FIX)
+    return tuple(dict.fromkeys((name, *extra)))
 
 
 def _strings(body: dict[str, Any], field: str, name: str, source: Path) -> tuple[str, ...]:

@@ -113,7 +113,12 @@ def compare_versions(a: Version, b: Version) -> int | None:
 
 def is_preview(model: Model) -> bool:
     """Preview, experimental, beta, alpha or release-candidate id."""
-    return _PREVIEW.search(bare_id(model.id)) is not None
+    return _preview_id(model.id)
+
+
+@functools.lru_cache(maxsize=8192)
+def _preview_id(model_id: str) -> bool:
+    return _PREVIEW.search(bare_id(model_id)) is not None
 
 
 def is_variant(model: Model) -> bool:
