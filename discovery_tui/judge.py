@@ -465,6 +465,9 @@ async def _ask_provider(
     except JudgeError as exc:
         why = scrub(str(exc), judge.api_key)
         return _heuristic_all(asked, why=why, today=today)
+    except Exception as exc:  # the SDK's surprises must not stop the run: fall back, say what
+        why = f"the judge call failed unexpectedly ({type(exc).__name__})"
+        return _heuristic_all(asked, why=why, today=today)
     return validate(answer, asked, today=today, secret=judge.api_key)
 
 
@@ -653,7 +656,12 @@ async def _create(
         raise JudgeError(f"the judge's answer could not be read ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
         raise JudgeError(f"the judge failed ({type(exc).__name__})") from exc
+    except ValueError as exc:  # a 200 whose body is not JSON
+        raise JudgeError(f"the judge's answer is not a chat completion: {_NOT_CHAT}") from exc
     return answer_text(response)
+
+
+_NOT_CHAT = "check that --judge-base-url is an OpenAI-compatible API base (often ending in /v1)"
 
 
 _FORMAT_WORDS = ("response_format", "response format", "json_object", "json mode")
@@ -696,6 +704,8 @@ def answer_text(response: Any) -> str:
     """The text of the first choice; a refusal or an empty answer is a JudgeError."""
     from discovery_tui.errors import JudgeError
 
+    if isinstance(response, (str, bytes)):
+        raise JudgeError(f"the judge's answer is not a chat completion: {_NOT_CHAT}")
     choices = getattr(response, "choices", None)
     if not choices:
         raise JudgeError("the judge answered without any choice")

@@ -327,7 +327,9 @@ FAULTS = [
     (Reply(content=None, refusal="I cannot assist with that."), "the judge refused"),
     (Reply(content=""), "answered nothing"),
     (Reply(content='{"picks": ["grok-4"]}'), "no 'picks' object"),
-    (Reply(raw=b"<html><body>Bad gateway</body></html>", content_type="text/html"), "judge"),
+    (Reply(raw=b"<html>Bad gateway</html>", content_type="text/html"), "not a chat completion"),
+    (Reply(raw=b"not json at all"), "not a chat completion"),
+    (Reply(raw=b'{"choices": [{"message": {"content": 5}}]}'), "answered nothing"),
     (Reply(raw=b'{"choices": []}'), "without any choice"),
     (Reply(status=500, content="boom"), "HTTP 500"),
     (Reply(status=502, content="bad gateway"), "HTTP 502"),
@@ -366,6 +368,18 @@ async def test_a_judge_that_cannot_be_reached_falls_back() -> None:
     result = await run(settings(url), cands={"xai": candidates()["xai"]})
     assert result["xai"]["grok"].by == "heuristic"
     assert "cannot be reached" in result["xai"]["grok"].reason
+
+
+async def test_an_unexpected_sdk_failure_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def explode(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError(f"surprise {SECRET}")
+
+    monkeypatch.setattr(judge_mod, "call_judge", explode)
+    with FakeJudge() as server:
+        result = await run(settings(server.url), cands={"xai": candidates()["xai"]})
+    pick = result["xai"]["grok"]
+    assert pick.by == "heuristic"
+    assert "failed unexpectedly (RuntimeError)" in pick.reason and SECRET not in pick.reason
 
 
 async def test_response_format_rejected_is_retried_once_without_it() -> None:
