@@ -148,3 +148,13 @@ def test_custom_provider_entries_carry_its_base_and_no_key_reference(
     assert load(config)["router_settings"]["model_group_alias"] == {
         "qwen-local": "openai/qwen3-32b"
     }
+
+
+def test_perplexity_builtin_list_picks_sonar_pro(
+    env: FakeProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PERPLEXITYAI_API_KEY", "pplx-test")
+    assert refresh(tmp_path, "perplexity") == 0
+    data = load(tmp_path / "config.yaml")
+    assert data["router_settings"]["model_group_alias"]["sonar"] == "perplexity/sonar-pro"
+    assert not env.requests  # a documented built-in list: no HTTP call

@@ -11,6 +11,7 @@ third-party models routed through Perplexity, not what LiteLLM's ``perplexity/``
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from discovery_tui.models import Model
@@ -36,12 +37,14 @@ def _sonar(
     prices: tuple[float, float],
     images: bool,
     reasoning: bool,
+    released: date,
 ) -> Model:
     return Model(
         provider=NAME,
         id=model_id,
         litellm_model=litellm_model(PREFIX, model_id),
         name=name,
+        released=released,
         context_window=context,
         input_cost_per_token=round(prices[0] * M, 15),
         output_cost_per_token=round(prices[1] * M, 15),
@@ -52,8 +55,26 @@ def _sonar(
 
 
 BUILTIN_MODELS: tuple[Model, ...] = (
-    _sonar("sonar", "Sonar", context=128_000, prices=(1, 1), images=False, reasoning=False),
-    _sonar("sonar-pro", "Sonar Pro", context=200_000, prices=(3, 15), images=True, reasoning=False),
+    # Release days: when each model reached the API (as listed on OpenRouter), so the ranking
+    # prefers Sonar Pro, the flagship, over the older base Sonar.
+    _sonar(
+        "sonar",
+        "Sonar",
+        context=128_000,
+        prices=(1, 1),
+        images=False,
+        reasoning=False,
+        released=date(2025, 1, 27),
+    ),
+    _sonar(
+        "sonar-pro",
+        "Sonar Pro",
+        context=200_000,
+        prices=(3, 15),
+        images=True,
+        reasoning=False,
+        released=date(2025, 3, 7),
+    ),
     _sonar(
         "sonar-reasoning-pro",
         "Sonar Reasoning Pro",
@@ -61,6 +82,7 @@ BUILTIN_MODELS: tuple[Model, ...] = (
         prices=(2, 8),
         images=True,
         reasoning=True,
+        released=date(2025, 3, 7),
     ),
     _sonar(
         "sonar-deep-research",
@@ -69,6 +91,7 @@ BUILTIN_MODELS: tuple[Model, ...] = (
         prices=(2, 8),
         images=False,
         reasoning=True,
+        released=date(2025, 3, 7),
     ),
 )
 
