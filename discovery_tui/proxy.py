@@ -282,7 +282,11 @@ class ProxyProcess:
 
 def proxy_command(command: str, *, config_path: Path, url: str) -> list[str]:
     """``<command> --config <config> --host H --port P``; ``command`` may carry arguments."""
-    parts = shlex.split(command, posix=os.name != "nt")
+    whole = command.strip()
+    if shutil.which(whole) or Path(whole).is_file():  # a path with spaces, unquoted
+        parts = [whole]
+    else:
+        parts = [p.strip('"') for p in shlex.split(command, posix=os.name != "nt")]
     if not parts:
         raise ProxyError("proxy.command in profile.yaml is empty: set it to the litellm executable")
     found = shutil.which(parts[0])

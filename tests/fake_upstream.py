@@ -14,6 +14,11 @@ Point ``<PROVIDER>_API_BASE`` at ``upstream.base(provider)``; every request is r
 (``python tests/fake_upstream.py proxy --config C --host H --port P``) it serves the aliases and
 model names of a config.yaml, like ``litellm --config`` would, and records its environment in
 ``$FAKE_PROXY_ENV_FILE`` (JSON), so tests can check which keys reached it.
+
+Also here, shared by the doctor, launch, keys and end-to-end tests: ``MemoryKeyring`` (a real
+keyring backend that keeps keys in memory, installed with ``keyring.set_keyring``) and
+``write_stand_in_claude`` (a ``claude`` executable that records its arguments and environment,
+and can make one streaming ``/v1/messages`` request the way Claude Code does).
 """
 
 from __future__ import annotations
@@ -367,7 +372,12 @@ class FakeUpstream(_App):
 
 
 def real_catalogs(folder: Path = SHARED_CATALOGS) -> dict[str, bytes] | None:
-    """The real catalog responses of ``../shared/catalogs`` (read, never copied), or None."""
+    """The real catalog responses of ``../shared/catalogs`` (read, never copied), or None.
+
+    ``FAKE_UPSTREAM_BUILTIN_CATALOGS=1`` pretends they are absent (to run the built-in ones).
+    """
+    if os.environ.get("FAKE_UPSTREAM_BUILTIN_CATALOGS"):
+        return None
     files = {name: folder / file for name, file in REAL_CATALOG_FILES.items()}
     if not all(path.is_file() for path in files.values()):
         return None
@@ -566,6 +576,82 @@ def _main(argv: list[str]) -> int:
     print(f"fake proxy on {args.host}:{args.port}", flush=True)
     proxy.serve_forever(args.host, args.port)
     return 0
+
+
+# --- a keyring backend in memory ----------------------------------------------------------
+
+
+def memory_keyring() -> Any:
+    """A fresh in-memory keyring backend (a real ``KeyringBackend``, not a mock)."""
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if (service, username) not in self.store:
+                raise PasswordDeleteError(f"no {username} in {service}")
+            del self.store[(service, username)]
+
+    return MemoryKeyring()
+
+
+# --- a stand-in for Claude Code -----------------------------------------------------------
+
+STAND_IN_CLAUDE = r"""
+import json, os, sys, urllib.request
+
+record = {"argv": sys.argv[1:], "env": dict(os.environ)}
+if os.environ.get("STAND_IN_CLAUDE_REQUEST"):
+    body = json.dumps({
+        "model": os.environ["ANTHROPIC_MODEL"], "max_tokens": 16, "stream": True,
+        "messages": [{"role": "user", "content": "hi"}],
+    }).encode()
+    request = urllib.request.Request(
+        os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages?beta=true", data=body, method="POST",
+        headers={"Authorization": "Bearer " + os.environ["ANTHROPIC_AUTH_TOKEN"],
+                 "content-type": "application/json", "anthropic-version": "2023-06-01"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            record["status"] = response.status
+            record["stream"] = response.read().decode("utf-8", "replace")
+    except Exception as exc:  # recorded for the test to show
+        record["error"] = repr(exc)
+with open(os.environ["STAND_IN_CLAUDE_RECORD"], "w", encoding="utf-8") as out:
+    json.dump(record, out)
+sys.exit(int(os.environ.get("STAND_IN_CLAUDE_EXIT", "0")))
+"""
+
+
+def write_stand_in_claude(bin_dir: Path) -> Path:
+    """Write a ``claude`` executable into ``bin_dir`` (``claude.cmd`` on Windows).
+
+    It records ``{"argv", "env"}`` (and, with ``STAND_IN_CLAUDE_REQUEST=1``, the answer of one
+    streaming ``POST /v1/messages``) into ``$STAND_IN_CLAUDE_RECORD`` and exits with
+    ``$STAND_IN_CLAUDE_EXIT``. Put ``bin_dir`` first on PATH.
+    """
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    script = bin_dir / "stand_in_claude.py"
+    script.write_text(STAND_IN_CLAUDE, encoding="utf-8")
+    if os.name == "nt":
+        launcher = bin_dir / "claude.cmd"
+        launcher.write_text(f'@"{sys.executable}" "{script}" %*\r\n', encoding="utf-8")
+    else:
+        launcher = bin_dir / "claude"
+        launcher.write_text(f"#!{sys.executable}\n" + STAND_IN_CLAUDE, encoding="utf-8")
+        launcher.chmod(0o755)
+    return launcher
 
 
 def iter_sse_data(lines: Iterator[str]) -> Iterator[str]:
