@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("discovery_tui.doctor", "check config.yaml and the running proxy, alias by alias"),
     "launch": ("discovery_tui.launch", "start Claude Code through the proxy"),
     "keys": ("discovery_tui.keys", "set, list or delete provider keys in the keyring"),
+    "undo": ("discovery_tui.undo", "restore config.yaml.bak (the restore is itself undoable)"),
 }
 
 
