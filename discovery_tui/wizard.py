@@ -356,7 +356,7 @@ class FetchBoard:
         from rich.table import Table
 
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, min_width=6)  # "failed"
         grid.add_column(no_wrap=True)
         grid.add_column(overflow="fold")
         for name, label in self.labels.items():

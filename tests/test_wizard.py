@@ -299,7 +299,7 @@ def test_unselecting_a_provider_refreshes_only_the_others(world: World) -> None:
     assert not world.requested("xai")
     assert of("xai", world.model_names()) == []
     assert of("openrouter", world.model_names())
-    assert "not chosen" in result.text
+    assert "Not chosen, kept as is: anthropic, openai, gemini, xai," in result.text
 
 
 def test_unselecting_the_keyless_provider_skips_it(world: World) -> None:
@@ -535,6 +535,164 @@ def test_confirm_apply_ctrl_c_is_a_keyboard_interrupt(tmp_path: Path) -> None:
         pipe.send_text(CTRL_C)
         with pytest.raises(KeyboardInterrupt):
             confirm_apply(_plan(tmp_path), prompter=Prompter(input=pipe, output=DummyOutput()))
+
+
+# --------------------------------------------------------------------------- the preview
+
+
+def _model(model_id: str, context: int, price_in: float, price_out: float, prefix: str) -> Any:
+    from datetime import date
+
+    from discovery_tui.models import Model
+
+    return Model(
+        provider=prefix,
+        id=model_id,
+        litellm_model=f"{prefix}/{model_id}",
+        context_window=context,
+        input_cost_per_token=price_in,
+        output_cost_per_token=price_out,
+        released=date(2026, 4, 30),
+    )
+
+
+def preview_plan() -> Any:
+    """Every kind of row: added, removed, kept, failed, skipped; alias moved, new, removed."""
+    from discovery_tui.models import Entry, Pick
+    from discovery_tui.plan import AliasChange, EntryChange, Plan, ProviderOutcome
+
+    grok43 = _model("grok-4.3", 1_000_000, 1.25e-6, 2.5e-6, "xai")
+    grok4 = _model("grok-4", 256_000, 3e-6, 15e-6, "xai")
+    sonnet = _model("anthropic/claude-sonnet-4.6", 1_000_000, 3e-6, 15e-6, "openrouter")
+    long_id = "mistralai/mistral-large-2512-instruct-preview-experimental"
+    mistral = _model(long_id, 262_000, 0.5e-6, 1.5e-6, "openrouter")
+
+    def entry(m: Any) -> Entry:
+        return Entry(m.litellm_model, m.provider, {"model": m.litellm_model}, {})
+
+    xai = ProviderOutcome(
+        "xai",
+        "ok",
+        models=3,
+        picks={"grok": Pick("grok", grok43, "llm", "newest flagship; grok-4 is older")},
+        entries=(entry(grok43), entry(grok4)),
+    )
+    openrouter = ProviderOutcome(
+        "openrouter",
+        "ok",
+        models=412,
+        picks={"claude": Pick("claude", sonnet, "heuristic", "the only eligible candidate")},
+        entries=(entry(sonnet), entry(mistral)),
+    )
+    deepseek = ProviderOutcome(
+        "deepseek",
+        "failed",
+        error="DeepSeek rejected the key (HTTP 401): run `discovery-tui keys set deepseek`",
+    )
+    return Plan(
+        config_path=Path("config.yaml"),
+        providers=(xai, openrouter, deepseek, ProviderOutcome("groq", "skipped")),
+        changes=(
+            EntryChange("xai/grok-4.3", "xai", "added", grok43),
+            EntryChange("xai/grok-3", "xai", "removed"),
+            EntryChange(mistral.litellm_model, "openrouter", "added", mistral),
+        ),
+        aliases={"grok": "xai/grok-4.3", "claude": sonnet.litellm_model},
+        alias_changes=(
+            AliasChange("grok", "xai/grok-3", "xai/grok-4.3", grok43),
+            AliasChange("claude", None, sonnet.litellm_model, sonnet),
+            AliasChange("mistral", "openrouter/mistralai/mistral-medium", None, None),
+        ),
+    )
+
+
+PREVIEW_80 = """\
+Providers
+provider    status  models  entries
+────────────────────────────────────────────────────────────────────────────────
+xai         ok           3  1 added, 1 removed; 1 kept as is
+openrouter  ok         412  1 added; 1 kept as is
+deepseek    failed          kept as is: DeepSeek rejected the key (HTTP 401):
+                            run `discovery-tui keys set deepseek`
+Not chosen, kept as is: groq.
+
+Best per family
+family  provider    by         model / why
+───────────────────────────────────────────────────────────────
+grok    xai         llm        grok-4.3
+                               newest flagship; grok-4 is older
+claude  openrouter  heuristic  anthropic/claude-sonnet-4.6
+                               the only eligible candidate
+
+xai: 1 added, 1 removed; 1 kept as is
+   model_name    context  $/Mtok in/out
+───────────────────────────────────────
++  xai/grok-4.3       1M       1.25/2.5
+-  xai/grok-3
+
+openrouter: 1 added; 1 kept as is
+   model_name                                             context  $/Mtok in/out
+────────────────────────────────────────────────────────────────────────────────
++  openrouter/mistralai/mistr…truct-preview-experimental     262k        0.5/1.5
+
+Aliases
+alias    old -> new                                 context  $/Mtok in/out
+──────────────────────────────────────────────────────────────────────────
+grok     xai/grok-3
+         -> xai/grok-4.3                                 1M       1.25/2.5
+claude   -> openrouter/anthropic/claude-sonnet-4.6       1M           3/15
+mistral  openrouter/mistralai/mistral-medium
+         -> (removed)
+
+config.yaml: 2 added, 1 removed, 0 updated; 3 alias changes.
+"""
+
+
+def render_text(plan: Any, width: int) -> str:
+    from discovery_tui.render import render_plan
+
+    console = Console(
+        width=width,
+        no_color=True,
+        force_terminal=False,
+        record=True,
+        highlight=False,
+        file=io.StringIO(),
+    )
+    render_plan(plan, console)
+    return console.export_text()
+
+
+def test_the_preview_renders_exactly_in_80_columns() -> None:
+    text = render_text(preview_plan(), 80)
+
+    assert "\n".join(line.rstrip() for line in text.splitlines()) + "\n" == PREVIEW_80
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_preview_never_wraps_ids_and_fits_the_width(width: int) -> None:
+    text = render_text(preview_plan(), width)
+
+    assert max(len(line) for line in text.splitlines()) <= width
+    long_name = "openrouter/mistralai/mistral-large-2512-instruct-preview-experimental"
+    if width >= 100:
+        assert long_name in text
+    else:  # shortened in the middle, on one line: both ends stay readable
+        assert long_name not in text
+        assert any("openrouter/mistr" in ln and "experimental" in ln for ln in text.splitlines())
+
+
+def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
+    from discovery_tui.render import make_console, render_plan
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    buffer = io.StringIO()
+    console = make_console()
+    console.file = buffer
+    assert console.no_color
+    render_plan(preview_plan(), console)
+    assert "\x1b[3" not in buffer.getvalue()  # no foreground colour codes
 
 
 # --------------------------------------------------------------------------- small pieces
