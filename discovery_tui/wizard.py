@@ -81,19 +81,29 @@ class Prompter:
                 questionary.Choice(o.title, value=o.value, checked=o.checked) for o in options
             ],
             validate=lambda chosen: bool(chosen) or need_one,
+            instruction="(space: choose, a: all, Enter: go on)",
             **self._io(),
         )
         return list(_ask(question))
 
-    def select(self, message: str, options: Sequence[Option | None], *, default: str) -> str:
-        """``None`` in ``options`` is a separator line."""
+    def select(
+        self, message: str, options: Sequence[Option | None], *, default: str, search: bool = False
+    ) -> str:
+        """``None`` in ``options`` is a separator line; ``search``: typing filters the list."""
         import questionary
 
         choices: list[Any] = [
             questionary.Separator() if o is None else questionary.Choice(o.title, value=o.value)
             for o in options
         ]
-        question = questionary.select(message, choices=choices, default=default, **self._io())
+        question = questionary.select(
+            message,
+            choices=choices,
+            default=default,
+            use_search_filter=search,
+            use_jk_keys=not search,
+            **self._io(),
+        )
         return str(_ask(question))
 
     def confirm(self, message: str, *, default: bool = True) -> bool:
@@ -454,7 +464,7 @@ def ask_launch_model(
     values = [o.value for o in options if o is not None]
     default = launch_default(session.profile.launch_model, values)
     return session.prompter.select(
-        "Which model should Claude Code launch with?", options, default=default
+        "Which model should Claude Code launch with?", options, default=default, search=True
     )
 
 

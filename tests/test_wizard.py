@@ -470,6 +470,13 @@ def test_the_launch_choice_is_saved(world: World) -> None:
     assert world.launch_model() == "default"
 
 
+def test_typing_filters_the_launch_menu(world: World) -> None:
+    result = world.run(ENTER + ENTER + "grok-4" + ENTER)
+
+    assert result.code == EXIT_OK, result.text
+    assert world.launch_model() == "grok"  # the alias that points at xai/grok-4.3 comes first
+
+
 def test_the_current_launch_model_is_preselected(world: World) -> None:
     world.profile.write_text("launch_model: grok\n", encoding="utf-8")
 
