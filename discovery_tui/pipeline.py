@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from discovery_tui.configfile import ConfigDocument
     from discovery_tui.families import Family
+    from discovery_tui.judge import JudgeSettings
     from discovery_tui.providers.base import ProviderSpec
 
 
@@ -115,11 +116,12 @@ async def compute(
 
         requested = tuple(name for name in specs if name in load_demo_catalog())
     chosen, skipped = select_providers(specs, requested, keys)
+    judge = _judge(options, profile)
     own_client = client is None
     http = client or new_client(timeout=options.timeout)
     try:
         results = await _fetch(http, chosen, keys, options, on_fetched)
-        outcomes = await _choose(http, chosen, results, families, options, profile)
+        outcomes = await _choose(http, chosen, results, families, options, profile, judge)
     finally:
         if own_client:
             await http.aclose()
@@ -156,6 +158,23 @@ async def _fetch(
     )
 
 
+def _judge(options: RunOptions, profile: Profile) -> JudgeSettings | None:
+    """The judge of this run, if any; its SDK starts importing while the catalogs download."""
+    if options.demo:
+        return None
+    from discovery_tui.judge import resolve_judge, warm_up
+
+    judge = resolve_judge(
+        base_url=options.judge_base_url,
+        model=options.judge_model,
+        profile_judge=profile.judge,
+        no_llm=options.no_llm,
+    )
+    if judge is not None:
+        warm_up()
+    return judge
+
+
 async def _choose(
     client: httpx.AsyncClient,
     chosen: Sequence[ProviderSpec],
@@ -163,9 +182,10 @@ async def _choose(
     families: Mapping[str, Family],
     options: RunOptions,
     profile: Profile,
+    judge: JudgeSettings | None,
 ) -> list[ProviderOutcome]:
     from discovery_tui.families import candidates_by_family
-    from discovery_tui.judge import choose_picks, resolve_judge
+    from discovery_tui.judge import choose_picks
     from discovery_tui.settings import cache_dir
 
     candidates: dict[str, dict[str, list[Model]]] = {}
@@ -175,14 +195,6 @@ async def _choose(
             candidates[spec.name] = candidates_by_family(
                 catalog.models, families, provider_vendor=spec.vendor, today=options.today
             )
-    judge = None
-    if not options.demo:
-        judge = resolve_judge(
-            base_url=options.judge_base_url,
-            model=options.judge_model,
-            profile_judge=profile.judge,
-            no_llm=options.no_llm,
-        )
     picks = await choose_picks(
         client,
         candidates=candidates,
@@ -268,15 +280,9 @@ def record_in_profile(profile: Profile, plan: Plan, *, launch_model: str | None 
             picks[outcome.name] = {f: p.model.litellm_model for f, p in outcome.picks.items()}
             last[outcome.name] = now
     updates: dict[str, object] = {"picks": picks, "last_refresh": last}
-    if not profile.providers:
-        updates["providers"] = list(plan_order(plan))
     if launch_model is not None:
         updates["launch_model"] = launch_model
     save_profile(profile.path, updates)
-
-
-def plan_order(plan: Plan) -> list[str]:
-    return [p.name for p in plan.providers]
 
 
 def run_compute(options: RunOptions, profile: Profile) -> Computation:

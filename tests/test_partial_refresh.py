@@ -158,3 +158,33 @@ def test_perplexity_builtin_list_picks_sonar_pro(
     data = load(tmp_path / "config.yaml")
     assert data["router_settings"]["model_group_alias"]["sonar"] == "perplexity/sonar-pro"
     assert not env.requests  # a documented built-in list: no HTTP call
+
+
+def test_refresh_uses_the_judge_then_its_cache(
+    env: FakeProvider,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from fake_judge import FakeJudge, pick_index
+
+    monkeypatch.setenv("DISCOVERY_TUI_JUDGE_API_KEY", "sk-judge-SECRET-1")
+    config, profile = str(tmp_path / "config.yaml"), str(tmp_path / "profile.yaml")
+    with FakeJudge(pick_index(0, reason="strongest coder")) as judge:
+        args = ["refresh", "openrouter", "xai", "--yes", "--json", "--config", config]
+        args += ["--profile", profile, "--judge-base-url", judge.url, "--judge-model", "m"]
+        capsys.readouterr()
+        assert main(args) == 0
+        first = json.loads(capsys.readouterr().out)
+        assert len(judge.requests) == 2  # one call per provider
+        assert main(args) == 0
+        second = json.loads(capsys.readouterr().out)
+        assert len(judge.requests) == 2  # unchanged catalogs: no new call
+    grok = first["providers"]["xai"]["picks"]["grok"]
+    assert grok == {"model": "grok-4-0709", "by": "llm", "reason": "strongest coder"}
+    assert second["providers"]["xai"]["picks"]["grok"]["by"] == "cached"
+    assert second["written"] is False, second
+    assert second["changes"]["added"] == []
+    assert "sk-judge-SECRET-1" not in json.dumps([first, second])
