@@ -219,12 +219,12 @@ def _key_check(
 
 
 def picker_check(config: ProxyConfig) -> Check:
-    names = config.names()
     visible = [a for a in config.aliases if a not in config.hidden_aliases]
     reachable = sorted(a for a in visible if a.startswith(PICKER_PREFIXES))
-    missing = sorted(
-        a for a in visible if not a.startswith(PICKER_PREFIXES) and f"claude-{a}" not in names
-    )
+    # a model is reachable when a name the picker lists routes to it
+    targets = {config.aliases[a] for a in reachable}
+    targets |= {m for m in config.model_names if m.startswith(PICKER_PREFIXES)}
+    missing = sorted(a for a in visible if config.aliases[a] not in targets)
     detail = f"Claude Code's /model picker lists {len(reachable)} alias(es)"
     detail += f": {_listing(reachable)}" if reachable else ""
     if missing:

@@ -275,6 +275,11 @@ class _Server(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
         self.app = app
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the client gave up (a timeout under test): not worth a traceback
+        super().handle_error(request, client_address)
+
 
 @dataclass
 class _App:
@@ -287,7 +292,10 @@ class _App:
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         self._server = _Server(self, host, port)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        server = self._server
+        self._thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.05), daemon=True
+        )
         self._thread.start()
         return self.url
 
@@ -467,6 +475,9 @@ class FakeProxy(_App):
     aliases: Mapping[str, str] = field(default_factory=dict)
     model_names: tuple[str, ...] = ()
     failing: frozenset[str] = frozenset()  # names that answer 500
+    slow: frozenset[str] = frozenset()  # names that answer only after ``delay`` seconds
+    delay: float = 5.0
+    answers_max_tokens_error: frozenset[str] = frozenset()  # 400 "max_tokens ... reached"
     no_db: bool = False  # a wrong key answers 400 "No connected db." like LiteLLM without a DB
 
     def handle(self, handler: _Handler, request: Recorded) -> None:
@@ -514,7 +525,12 @@ class FakeProxy(_App):
 
     def _complete(self, handler: _Handler, request: Recorded) -> None:
         model = _model_of(request)
-        if model in self.failing:
+        if model in self.slow:
+            time.sleep(self.delay)
+        if model in self.answers_max_tokens_error:
+            message = "Could not finish the message because max_tokens was reached."
+            handler.send_json(400, {"error": {"message": message, "code": "400"}})
+        elif model in self.failing:
             handler.send_json(
                 500,
                 {
@@ -604,6 +620,8 @@ def memory_keyring() -> Any:
                 raise PasswordDeleteError(f"no {username} in {service}")
             del self.store[(service, username)]
 
+    # keep it out of keyring's registry, so a later automatic choice never picks it
+    KeyringBackend._classes.discard(MemoryKeyring)  # type: ignore[attr-defined]
     return MemoryKeyring()
 
 
