@@ -394,10 +394,10 @@ def fetch_with_progress(session: Session, chosen: Sequence[str]) -> Computation:
     options = replace(session.options, providers=tuple(chosen))
     board = FetchBoard(session.specs, chosen)
     session.console.print()
-    with Live(board, console=session.console, refresh_per_second=10, transient=False) as live:
+    with Live(board, console=session.console, refresh_per_second=10, transient=True):
         computation = asyncio.run(compute(options, session.profile, on_fetched=board.on_fetched))
-        board.done = True
-        live.update(board, refresh=True)
+    board.done = True
+    session.console.print(board)  # the final state stays on the screen, in every mode
     return computation
 
 
@@ -424,20 +424,19 @@ def current_names(session: Session) -> tuple[dict[str, str], list[str]]:
 
 
 def names_after(doc: ConfigDocument, plan: Plan | None) -> tuple[dict[str, str], list[str]]:
-    """(aliases, model names) of the config once ``plan`` is applied (None: as it is now)."""
-    aliases = dict(doc.aliases())
-    models = list(doc.model_names())
-    if plan is None:
-        return aliases, models
-    removed = set(plan.names("removed"))
-    models = [name for name in models if name not in removed]
-    models += [name for name in plan.names("added") if name not in models]
-    for change in plan.alias_changes:
-        if change.new:
-            aliases[change.alias] = change.new
-        else:
-            aliases.pop(change.alias, None)
-    return aliases, models
+    """(aliases, model names) of the config once ``plan`` is applied (None: as it is now).
+
+    The plan is merged into this in-memory document only (the same merge as ``apply_plan``,
+    without the write), so the menu lists the models in the order the file will have.
+    """
+    if plan is not None:
+        conflicts = set(plan.conflicts)
+        doc.apply(
+            replace_providers=plan.refreshed,
+            entries=[e for e in plan.entries if e.model_name not in conflicts],
+            aliases={c.alias: c.new for c in plan.alias_changes},
+        )
+    return dict(doc.aliases()), list(doc.model_names())
 
 
 def launch_default(current: str | None, values: Sequence[str]) -> str:
