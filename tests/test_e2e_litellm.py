@@ -49,9 +49,8 @@ DEFAULT_ALIASES = [
     *("cheap", "grok", "deepseek", "reasoning", "kimi", "glm", "qwen", "sonar", "mistral"),
 ]
 REQUIRED_ALIASES = {"claude", "default", "grok", "gemini", "cheap"}  # issue 5, "done when"
-# In the default precedence order (first-party before aggregators): the first refresh records
-# the order it was given in profile.yaml, and later refreshes follow it.
-PROVIDERS = ("gemini", "xai", "openrouter")
+# Not in precedence order on purpose: aliases follow first-party providers whatever the order.
+PROVIDERS = ("openrouter", "xai", "gemini")
 FAKE_KEYS = {
     "OPENROUTER_API_KEY": "fk-openrouter-" + secrets.token_hex(6),
     "XAI_API_KEY": "fk-xai-" + secrets.token_hex(6),
@@ -206,6 +205,10 @@ def alias_or_skip(refreshed: Refreshed, alias: str) -> str:
 
 def test_refresh_writes_the_required_aliases(refreshed: Refreshed) -> None:
     assert set(refreshed.aliases) >= REQUIRED_ALIASES
+    # first-party before aggregators, so every upstream dialect is exercised below
+    assert refreshed.aliases["gemini"].startswith("gemini/")
+    assert refreshed.aliases["grok"].startswith("xai/")
+    assert refreshed.aliases["claude"].startswith("openrouter/")
     extra = set(refreshed.aliases) - set(DEFAULT_ALIASES)
     assert all(name.startswith("claude-") for name in extra), extra
     if real_catalogs() is None:  # the built-in catalogs have a model for every family
