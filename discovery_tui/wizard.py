@@ -411,7 +411,9 @@ def preview(session: Session, computation: Computation) -> Plan:
     plan = build_plan(load_doc(session), computation)
     session.console.print()
     render_plan(plan, session.console)
-    if not plan.has_changes:
+    if not plan.refreshed:
+        session.console.print("No chosen provider could be read: the config stays as it is.")
+    elif not plan.has_changes:
         session.console.print("Nothing to change: the config is already current.")
     return plan
 

@@ -514,6 +514,18 @@ def test_a_failed_provider_keeps_its_entries_and_exits_3(world: World) -> None:
     assert world.aliases()["grok"] == "xai/grok-4.3"
 
 
+def test_when_every_chosen_provider_fails_nothing_is_written(world: World) -> None:
+    world.server.route("/xai/v1/models", Reply(401, json={"error": "bad key"}))
+
+    result = world.run(toggle("openrouter") + ENTER)  # xAI only: no further question
+
+    assert result.code == EXIT_PARTIAL, result.text
+    assert "No chosen provider could be read" in result.text
+    assert "Apply these changes" not in result.text
+    assert not world.config.exists()
+    assert world.launch_model() is None
+
+
 # --------------------------------------------------------------------------- confirm_apply
 
 
