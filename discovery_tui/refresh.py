@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     profile = Profile.load(profile_path(args))
     options = run_options(args, profile, tuple(args.providers))
     with locked(options.config_path):
+        profile = Profile.load(profile.path)  # as a run that held the lock before us left it
         ConfigDocument.load(options.config_path)  # a broken config fails before any network call
         computation = asyncio.run(compute(options, profile))
         doc = ConfigDocument.load(options.config_path)
