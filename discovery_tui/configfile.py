@@ -101,6 +101,13 @@ class ConfigDocument:
         _validate(path, data, line_offset=layout.preamble.count("\n"))
         return cls(path, data, raw=raw, layout=layout)
 
+    def changed_on_disk(self) -> bool:
+        """Whether the file no longer holds the bytes :meth:`load` read (an edit since then).
+
+        Cheap (one read, no parse): a caller that loaded early can load again only when needed.
+        """
+        return _read_bytes(self.path) != self._raw
+
     # ----------------------------------------------------------------------------- reading
     def owned_entries(self) -> dict[str, dict[str, dict[str, Any]]]:
         """provider -> {model_name: plain-dict copy of the entry} for the entries the tool owns."""

@@ -50,9 +50,10 @@ def run(args: argparse.Namespace) -> int:
     options = run_options(args, profile, tuple(args.providers))
     with locked(options.config_path):
         profile = Profile.load(profile.path)  # as a run that held the lock before us left it
-        ConfigDocument.load(options.config_path)  # a broken config fails before any network call
+        doc = ConfigDocument.load(options.config_path)  # a broken config fails before the fetch
         computation = asyncio.run(compute(options, profile))
-        doc = ConfigDocument.load(options.config_path)
+        if doc.changed_on_disk():  # edited during the fetch: plan against the file as it is now
+            doc = ConfigDocument.load(options.config_path)
         plan = build_plan(doc, computation)
         finish(args, plan, doc, profile)
     report_failures(plan)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -156,6 +157,9 @@ class Session:
     keys: dict[str, ResolvedKey]
     demo_providers: frozenset[str] = frozenset()
     wrote: list[str] = field(default_factory=list)
+    # Keys typed in this run: used for the fetch, stored in the keyring only at the end (and
+    # only when the provider accepted them), so Ctrl-C stores nothing. Never shown.
+    new_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def may_write_profile(self) -> bool:
@@ -223,6 +227,7 @@ def _run(session: Session) -> int:
         save_launch_model(session, launch)
     else:
         apply_and_record(session, computation, plan, launch=launch, approved=approved)
+    store_new_keys(session, plan)
     print_next_steps(session)
     report_failures(session, plan)
     return EXIT_PARTIAL if plan.failed else EXIT_OK
@@ -293,12 +298,12 @@ def last_refresh_text(stamp: str | None) -> str:
 
 
 def ensure_key(session: Session, name: str) -> bool:
-    """True when ``name`` can be fetched: it has a key, needs none, or one was just stored."""
+    """True when ``name`` can be fetched: it has a key, needs none, or one was just typed."""
     if session.keys[name].source != "none":
         return True
     spec = session.specs[name]
     var = spec.key_env or f"{name.upper()}_API_KEY"
-    if not can_store_keys():
+    if not spec.key_env or not can_store_keys():
         session.console.print(
             f"{spec.label} has no key and no keyring is available here: set {var} and run "
             f"again. Skipping {name}."
@@ -318,7 +323,8 @@ def ensure_key(session: Session, name: str) -> bool:
     if not key:
         session.console.print(f"No key entered: skipping {name}.")
         return False
-    return store_key(session, name, key)
+    session.new_keys[name] = key
+    return True
 
 
 def can_store_keys() -> bool:
@@ -327,11 +333,23 @@ def can_store_keys() -> bool:
     return not os.environ.get("DISCOVERY_TUI_NO_KEYRING") and keyring_available()
 
 
+def store_new_keys(session: Session, plan: Plan) -> None:
+    """Keep each key typed in this run in the keyring, if its provider accepted it."""
+    ok = set(plan.refreshed)
+    for name, key in session.new_keys.items():
+        label = session.specs[name].label
+        if name not in ok:
+            session.console.print(f"The {label} key was not stored: {label} failed with it.")
+        elif store_key(session, name, key):
+            session.wrote.append(f"the {label} key stored in the keyring")
+    session.new_keys.clear()
+
+
 def store_key(session: Session, name: str, key: str) -> bool:
     import keyring
     from keyring.errors import KeyringError
 
-    from discovery_tui.settings import KEYRING_SERVICE, ResolvedKey
+    from discovery_tui.settings import KEYRING_SERVICE
 
     spec = session.specs[name]
     try:
@@ -339,12 +357,30 @@ def store_key(session: Session, name: str, key: str) -> bool:
     except (KeyringError, RuntimeError, OSError) as exc:
         session.console.print(
             f"Could not store the {spec.label} key in the keyring ({type(exc).__name__}): "
-            f"set {spec.key_env} instead. Skipping {name}."
+            f"set {spec.key_env} instead."
         )
         return False
-    session.keys[name] = ResolvedKey("keyring")
     session.console.print(f"Stored the {spec.label} key in the keyring ({KEYRING_SERVICE}/{name}).")
     return True
+
+
+@contextmanager
+def keys_in_environment(session: Session) -> Iterator[None]:
+    """The keys typed in this run, as their variables, while the catalogs are read."""
+    saved = {}
+    for name, key in session.new_keys.items():
+        var = session.specs[name].key_env
+        if var:
+            saved[var] = os.environ.get(var)
+            os.environ[var] = key
+    try:
+        yield
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
 
 
 # --------------------------------------------------------------------------- screen 3: fetching
@@ -394,7 +430,10 @@ def fetch_with_progress(session: Session, chosen: Sequence[str]) -> Computation:
     options = replace(session.options, providers=tuple(chosen))
     board = FetchBoard(session.specs, chosen)
     session.console.print()
-    with Live(board, console=session.console, refresh_per_second=10, transient=True):
+    with (
+        keys_in_environment(session),
+        Live(board, console=session.console, refresh_per_second=10, transient=True),
+    ):
         computation = asyncio.run(compute(options, session.profile, on_fetched=board.on_fetched))
     board.done = True
     session.console.print(board)  # the final state stays on the screen, in every mode

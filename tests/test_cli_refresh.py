@@ -20,6 +20,7 @@ from cli_harness import (
     assert_one_line_reason,
     harness_for,
     openrouter_catalog,
+    openrouter_path,
     xai_catalog,
 )
 from fake_provider import Reply
@@ -211,6 +212,21 @@ def test_dry_run_with_a_failing_provider_exits_3(h: Harness) -> None:
     assert run.json["providers"]["xai"]["status"] == "failed"
     assert run.json["written"] is False
     assert h.text() == USER_CONFIG
+
+
+def test_an_edit_made_during_the_fetch_is_kept(h: Harness) -> None:
+    edited = USER_CONFIG + "# added while the catalogs were read\n"
+
+    def edit_then_answer(request: object) -> Reply:
+        h.write_user_config(edited)
+        return Reply(json=openrouter_catalog())
+
+    h.server.route(openrouter_path(h.server), edit_then_answer)
+    run = h.refresh("--yes")
+
+    assert run.code == 0, run.text
+    assert h.text().endswith("# added while the catalogs were read\n")
+    assert h.config.with_name("config.yaml.bak").read_text(encoding="utf-8") == edited
 
 
 # --- exit 1 and exit 2 ---------------------------------------------------------------------

@@ -568,6 +568,20 @@ def test_a_file_changed_since_load_is_not_overwritten(tmp_path: Path) -> None:
     assert path.read_text().endswith("# edited meanwhile\n")
 
 
+def test_changed_on_disk_tells_an_edit_since_load(tmp_path: Path) -> None:
+    path = write(tmp_path, CONFIG)
+    doc = ConfigDocument.load(path)
+    assert not doc.changed_on_disk()
+    path.write_text(CONFIG + "# edited meanwhile\n")
+    assert doc.changed_on_disk()
+    assert not ConfigDocument.load(path).changed_on_disk()
+    absent = ConfigDocument.load(tmp_path / "absent.yaml")
+    assert not absent.changed_on_disk()
+    absent.apply(replace_providers=["openrouter"], entries=[entry("openrouter/a")], aliases={})
+    assert absent.write()
+    assert not absent.changed_on_disk()
+
+
 @pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 def test_write_keeps_the_mode_and_a_symlink(tmp_path: Path) -> None:
     real = write(tmp_path, CONFIG, "real.yaml")

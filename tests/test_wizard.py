@@ -366,6 +366,7 @@ def test_a_key_entered_is_stored_in_the_keyring_and_used(
 
     assert result.code == EXIT_OK, result.text
     assert memory_keyring.store == {("discovery-tui", "deepseek"): secret}
+    assert "DEEPSEEK_API_KEY" not in os.environ
     (request,) = world.server.requests_to("/deepseek/models")
     assert request.headers["authorization"] == f"Bearer {secret}"
     assert of("deepseek", world.model_names()) == ["deepseek/deepseek-v4-pro"]
@@ -373,6 +374,19 @@ def test_a_key_entered_is_stored_in_the_keyring_and_used(
     assert secret not in world.profile.read_text(encoding="utf-8")
     assert secret not in result.text
     assert "os.environ/DEEPSEEK_API_KEY" in world.config.read_text(encoding="utf-8")
+
+
+def test_a_key_the_provider_rejects_is_not_stored(
+    world: World, memory_keyring: MemoryKeyring
+) -> None:
+    world.server.route("/deepseek/models", Reply(401, json={"error": "bad key"}))
+
+    result = world.run(toggle("deepseek") + ENTER + ENTER + "sk-typo" + ENTER + ENTER + ENTER)
+
+    assert result.code == EXIT_PARTIAL, result.text
+    assert memory_keyring.store == {}
+    assert "The DeepSeek key was not stored" in result.text
+    assert "DEEPSEEK_API_KEY" not in os.environ  # the typed key lived in the run only
 
 
 def test_without_a_keyring_it_names_the_variable_and_skips(world: World) -> None:
@@ -409,6 +423,7 @@ CANCEL_AT = {
     "key choice": toggle("deepseek") + ENTER + CTRL_C,
     "key entry": toggle("deepseek") + ENTER + ENTER + "sk-half" + CTRL_C,
     "apply": ENTER + CTRL_C,
+    "apply, after a key was typed": toggle("deepseek") + ENTER + ENTER + "sk-new" + ENTER + CTRL_C,
     "launch": ENTER + ENTER + CTRL_C,
     "launch, input closed": ENTER + ENTER,
 }
