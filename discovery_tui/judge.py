@@ -790,7 +790,11 @@ def _check(entry: Any, models: Sequence[Model], *, today: date, secret: str | No
 
 
 def scrub(text: str, secret: str | None) -> str:
-    """``text`` without the key (it should never be there; a server could echo it)."""
-    if secret and len(secret) >= 4:
-        return text.replace(secret, "***")
+    """``text`` without the key, nor any other key this process holds (a server could echo one:
+    a LiteLLM proxy used as the judge may repeat a provider's key in its error)."""
+    from discovery_tui.settings import known_secrets
+
+    for value in (secret, *known_secrets()):
+        if value and len(value) >= 4:
+            text = text.replace(value, "***")
     return text

@@ -101,6 +101,22 @@ def resolve_key(spec: ProviderSpec, *, use_keyring: bool = True) -> ResolvedKey:
     return ResolvedKey("none")
 
 
+SECRET_ENV_VARS = ("DISCOVERY_TUI_JUDGE_API_KEY", "LITELLM_MASTER_KEY")
+
+
+def known_secrets() -> list[str]:
+    """The key values in this process's environment (every built-in provider's key variable,
+    the judge's, the proxy's master key), longest first, to scrub from text a server sent back.
+    Values under 8 characters are left out: they are not real keys, and scrubbing them would
+    mangle ordinary words."""
+    from discovery_tui.providers import PROVIDERS
+
+    names = {spec.key_env for spec in PROVIDERS.values() if spec.key_env}
+    names.update(SECRET_ENV_VARS)
+    values = {os.environ.get(name, "").strip() for name in names}
+    return sorted((v for v in values if len(v) >= 8), key=len, reverse=True)
+
+
 def missing_key_error(spec: ProviderSpec) -> DiscoveryError:
     var = spec.key_env or f"{spec.name.upper()}_API_KEY"
     return DiscoveryError(
