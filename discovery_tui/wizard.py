@@ -228,8 +228,8 @@ def _run(session: Session) -> int:
     else:
         apply_and_record(session, computation, plan, launch=launch, approved=approved)
     store_new_keys(session, plan)
-    print_next_steps(session)
     report_failures(session, plan)
+    print_next_steps(session)
     return EXIT_PARTIAL if plan.failed else EXIT_OK
 
 
@@ -569,11 +569,17 @@ def print_next_steps(session: Session) -> None:
         session.console.print(
             "Demo run: the launch choice is not saved (pass --profile to keep it)."
         )
-    command = session.profile.proxy.command
-    session.console.print()
-    session.console.print("Next:")
-    session.console.print(f"  start the proxy:   {quote(command)} --config {quote(path)}")
-    session.console.print("  then Claude Code:  discovery-tui launch")
+    launch = ["discovery-tui", "launch"]
+    for flag, value in (("--config", session.args.config), ("--profile", session.args.profile)):
+        if value is not None:
+            launch += [flag, quote(value)]
+    proxy = f"{quote(session.profile.proxy.command)} --config {quote(path)}"
+    console = session.console
+    console.print()
+    console.print("Next, start the proxy:")
+    console.print(f"  {proxy}", soft_wrap=True, markup=False)  # one line, to copy
+    console.print("then Claude Code (this also starts the proxy when none is running):")
+    console.print(f"  {' '.join(launch)}", soft_wrap=True, markup=False)
 
 
 def report_failures(session: Session, plan: Plan) -> None:

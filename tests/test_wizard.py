@@ -274,9 +274,10 @@ def test_the_screen_shows_the_added_models_before_the_question(world: World) -> 
     for name in ("openrouter/anthropic/claude-sonnet-4.6", "xai/grok-4.3", "xai/grok-4"):
         assert any(" ".join(line.split()).startswith(f"+ {name} ") for line in shown.splitlines())
     assert "some-lab/not-a-family-model" not in result.text
-    assert "start the proxy:   litellm --config " in result.text
-    assert "discovery-tui launch" in result.text
-    assert all(len(line) <= 80 for line in result.text.splitlines())
+    lines = result.text.splitlines()
+    assert f"  litellm --config {world.config}" in lines  # commands stay on one line, to copy
+    assert f"  discovery-tui launch --config {world.config} --profile {world.profile}" in lines
+    assert all(len(line) <= 80 for line in result.before("Next, start the proxy").splitlines())
 
 
 def test_progress_lines_show_each_provider_with_its_model_count(world: World) -> None:
