@@ -422,3 +422,34 @@ def test_launch_starts_the_proxy_with_keyring_keys(
     assert seen.get("status") == 200, seen.get("error")
     assert not any(value in json.dumps(seen["env"]) for value in FAKE_KEYS.values())
     assert not is_live(url)  # stopped when Claude Code exited
+
+
+# --- the real Claude Code, when one is given ----------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["claude", "grok", "gemini"])
+def test_real_claude_code_through_launch(
+    model: str, proxy_url: str, refreshed: Refreshed, tmp_path: Path
+) -> None:
+    """Opt-in: ``DISCOVERY_TUI_CLAUDE=<path of claude>`` (npm package @anthropic-ai/claude-code).
+
+    Claude Code runs offline here: a private HOME, no non-essential traffic, every call to the
+    proxy on 127.0.0.1.
+    """
+    claude = os.environ.get("DISCOVERY_TUI_CLAUDE", "").strip()
+    if not claude:
+        pytest.skip("DISCOVERY_TUI_CLAUDE is not set: give the path of a real `claude` to run it")
+    alias_or_skip(refreshed, model)
+    (tmp_path / "home").mkdir()
+    env = clean_env(
+        **FAKE_KEYS,
+        HOME=str(tmp_path / "home"),
+        USERPROFILE=str(tmp_path / "home"),
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1",
+        PATH=f"{Path(claude).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    args = ["launch", "--proxy-url", proxy_url, "--config", str(refreshed.config)]
+    args += ["--profile", str(refreshed.profile), "--model", model]
+    result = discovery([*args, "--", "-p", "say hi", "--output-format", "json"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["result"] == REPLY
