@@ -216,8 +216,11 @@ class ConfigDocument:
                 inserts.setdefault(last.get(provider), []).extend(new)
         kept = self._update_items(old, owners, wanted)
         if not all(kept) or inserts:
-            _rebuild(seq, old, kept, inserts)
             self._dirty = True
+            if any(kept) or inserts:
+                _rebuild(seq, old, kept, inserts, parent=self._data)
+            else:
+                _empty_list(self._data, seq, old)
 
     def _update_items(
         self, old: list[Any], owners: list[str | None], wanted: dict[str, dict[str, Entry]]
@@ -243,8 +246,10 @@ class ConfigDocument:
         table = _alias_table(self._data)
         if table is not None:
             for alias, target in aliases.items():
-                if _set_alias(table, alias, target):
+                if _set_alias(table, alias, target, parent=self._data["router_settings"]):
                     self._dirty = True
+            if not table and not table.fa.flow_style():
+                _emptied(self._data["router_settings"], "model_group_alias")
             return
         table = CommentedMap()
         for alias, target in aliases.items():
@@ -676,15 +681,22 @@ def _update_entry(item: CommentedMap, entry: Entry) -> None:
     if not isinstance(params, CommentedMap):
         params = CommentedMap()
         _put(item, "litellm_params", params)
-    _sync_keys(params, entry.litellm_params, set(OWNED_PARAMS) | set(entry.litellm_params))
+    owned_params = set(OWNED_PARAMS) | set(entry.litellm_params)
+    _sync_keys(params, entry.litellm_params, owned_params, parent=(item, "litellm_params"))
     info = item["model_info"]
-    _sync_keys(info, entry.model_info, _owned_info_keys(info, entry))
+    _sync_keys(info, entry.model_info, _owned_info_keys(info, entry), parent=(item, "model_info"))
 
 
-def _sync_keys(node: CommentedMap, desired: Mapping[str, object], owned: set[Any]) -> None:
+def _sync_keys(
+    node: CommentedMap,
+    desired: Mapping[str, object],
+    owned: set[Any],
+    *,
+    parent: tuple[CommentedMap, str],
+) -> None:
     """Make the owned keys of ``node`` equal ``desired``; other keys and their order stay."""
     for key in [k for k in node if k in owned and k not in desired]:
-        _delete_key(node, key)
+        _delete_key(node, key, parent=parent)
     order = list(desired)
     for position, (key, value) in enumerate(desired.items()):
         if key in node:
@@ -703,6 +715,8 @@ def _rebuild(
     old: list[Any],
     kept: list[bool],
     inserts: dict[int | None, list[CommentedMap]],
+    *,
+    parent: CommentedMap,
 ) -> None:
     """Replace the items of ``seq`` (removals, insertions) keeping the comments between items.
 
@@ -713,18 +727,25 @@ def _rebuild(
     result: list[Any] = []
     ca: dict[int, Any] = {}
     leading = ""
+
+    def place(text: str) -> None:
+        nonlocal leading
+        if text and result:
+            _attach_gap(result[-1], text)
+        else:
+            leading += text
+
     for index, item in enumerate(old):
-        moving = not kept[index] or index in inserts
-        gap = _detach_gap(item) if moving else ""
         if kept[index]:
             if index in old_ca:
                 ca[len(result)] = old_ca[index]
             result.append(item)
+        else:  # the comment lines ruamel.yaml kept *before* a removed item
+            place(_tokens_text(old_ca.get(index, [None, None])[1]))
+        moving = not kept[index] or index in inserts
+        gap = _detach_gap(item) if moving else ""
         result.extend(inserts.get(index, ()))
-        if gap and result:
-            _attach_gap(result[-1], gap)
-        elif gap:
-            leading += gap
+        place(gap)
     if None in inserts:
         if result:
             gap = _detach_gap(result[-1])
@@ -736,21 +757,59 @@ def _rebuild(
     list.extend(seq, result)
     seq.ca._items = ca
     if leading and result:
-        _attach_leading(seq, leading)
+        _attach_leading(seq, leading, parent=(parent, "model_list"))
     if result and seq.fa.flow_style():
         seq.fa.set_block_style()
 
 
-def _attach_leading(seq: CommentedSeq, text: str) -> None:
-    """Comments that stood before the first item (all items before them were removed)."""
+def _tokens_text(tokens: list[Any] | None) -> str:
+    """The text of ruamel.yaml's stand-alone comment tokens (their indentation included)."""
+    return "".join(
+        " " * t.column + t.value if t.value.startswith("#") else t.value for t in tokens or ()
+    )
 
-    start = seq.ca.comment
-    if start is None:
-        seq.ca.comment = [None, [_comment_token(text)]]
-    elif start[1]:
-        start[1].append(_comment_token(text))
-    else:
-        start[1] = [_comment_token(text)]
+
+def _empty_list(data: CommentedMap, seq: CommentedSeq, old: list[Any]) -> None:
+    """Make ``model_list: []``, keeping the comments that stood among the removed entries."""
+    text = ""
+    for index, item in enumerate(old):
+        text += _tokens_text(seq.ca.items.get(index, [None, None])[1]) + _detach_gap(item)
+    list.__delitem__(seq, slice(None))
+    seq.ca._items = {}
+    _emptied(data, "model_list", text)
+
+
+def _emptied(parent: CommentedMap, key: Any, extra: str = "") -> None:
+    """``parent[key]`` became empty: write it as ``[]``/``{}`` and move its comments after it.
+
+    (ruamel.yaml would otherwise emit the comments of an empty block collection as invalid
+    YAML.)
+    """
+    node = parent[key]
+    text = _tokens_text(node.ca.comment[1] if node.ca.comment else None) + extra
+    node.ca.comment = None
+    node.fa.set_flow_style()
+    slot = parent.ca.items.get(key)
+    if slot is not None and len(slot) > 3:
+        slot[3] = None  # the comment before the first item: now in ``text``
+    _attach((parent.ca.items, key, 2), text)
+
+
+def _attach_leading(
+    node: CommentedSeq | CommentedMap, text: str, *, parent: tuple[CommentedMap, Any]
+) -> None:
+    """Comments that stood before the first item (all items before them were removed).
+
+    ruamel.yaml reads them from the node's start comment, or from the parent key's
+    pre-comment slot when that key has an end-of-line comment: both share one list.
+    """
+    holder, key = parent
+    slot = holder.ca.items.setdefault(key, [None, None, None, None])
+    start = node.ca.comment or [None, None]
+    tokens = start[1] or slot[3] or []
+    tokens.append(_comment_token(text))
+    node.ca.comment = [start[0], tokens]
+    slot[3] = tokens
 
 
 # --------------------------------------------------------------------------------- comments
@@ -853,15 +912,24 @@ def _put(node: CommentedMap, key: Any, value: Any) -> None:
         _append_key(node, key, value)
 
 
-def _delete_key(node: CommentedMap, key: Any) -> None:
-    """Remove ``key``; the comment lines after it move to the key before it."""
+def _delete_key(node: CommentedMap, key: Any, *, parent: tuple[CommentedMap, Any]) -> None:
+    """Remove ``key``; the comment lines before and after it stay where they were."""
     keys = list(node)
     position = keys.index(key)
-    gap = _detach(_key_slot(node, key, 2))
+    slot = node.ca.items.get(key)
+    text = _tokens_text(slot[1] if slot and len(slot) > 1 else None)
+    text += _detach(_key_slot(node, key, 2))
     del node[key]
     node.ca.items.pop(key, None)
-    if gap and position > 0:
-        _attach(_key_slot(node, keys[position - 1], 2), gap)
+    if not text:
+        return
+    if position + 1 < len(keys):  # before the next key
+        following = node.ca.items.setdefault(keys[position + 1], [None, None, None, None])
+        following[1] = [_comment_token(text), *(following[1] or [])]
+    elif position > 0:
+        _attach(_key_slot(node, keys[position - 1], 2), text)
+    else:
+        _attach_leading(node, text, parent=parent)  # no key is left: see _emptied
 
 
 # --------------------------------------------------------------------------------- aliases
@@ -881,12 +949,14 @@ def _alias_target(value: Any) -> str | None:
     return None
 
 
-def _set_alias(table: CommentedMap, alias: str, target: str | None) -> bool:
+def _set_alias(
+    table: CommentedMap, alias: str, target: str | None, *, parent: CommentedMap
+) -> bool:
     """Set or (target None) remove one alias; True when the table changed."""
     if target is None:
         if alias not in table:
             return False
-        _delete_key(table, alias)
+        _delete_key(table, alias, parent=(parent, "model_group_alias"))
         return True
     current = table.get(alias)
     if isinstance(current, MutableMapping) and "model" in current:
