@@ -453,10 +453,12 @@ def render(checks: Sequence[Check], options: DoctorOptions) -> None:
 
     styles = {OK: "[green]ok[/]", WARN: "[yellow]warn[/]", FAIL: "[bold red]FAIL[/]"}
     table = Table(title=f"discovery-tui doctor: {options.config_path} -> {options.proxy_url}")
-    for column in ("check", "status", "detail", "fix"):
+    columns = ["check", "status", "detail"] + (["fix"] if any(c.fix for c in checks) else [])
+    for column in columns:
         table.add_column(column, overflow="fold")
     for check in checks:
-        table.add_row(check.name, styles[check.status], check.detail, check.fix)
+        cells = [check.name, styles[check.status], check.detail, check.fix]
+        table.add_row(*cells[: len(columns)])
     console = Console()
     console.print(table)
     failed = sum(c.status == FAIL for c in checks)
