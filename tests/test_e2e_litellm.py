@@ -245,6 +245,17 @@ def test_alias_answers_chat_completions(
     assert_upstream_called(upstream.requests[seen:], target)
 
 
+def test_every_other_alias_answers_chat_completions(proxy_url: str, refreshed: Refreshed) -> None:
+    """Aliases beyond the defaults (e.g. the claude- names for Claude Code's /model picker)."""
+    failures = {}
+    for alias in sorted(set(refreshed.aliases) - set(DEFAULT_ALIASES)):
+        body = {"model": alias, "max_tokens": 1, "messages": [{"role": "user", "content": "hi"}]}
+        response = call(proxy_url, "/v1/chat/completions", body)
+        if response.status_code != 200:
+            failures[alias] = response.text[:200]
+    assert not failures
+
+
 def assert_upstream_called(requests: list[Any], target: str) -> None:
     """The proxy called the provider of ``target`` for that model, with its key from the env."""
     provider, model = target.split("/", 1)
