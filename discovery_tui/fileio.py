@@ -173,7 +173,8 @@ def locked(path: Path, *, timeout: float = 30.0) -> Iterator[None]:
     """Hold a lock on ``path`` so two runs at once serialise; the second waits ``timeout`` s.
 
     ``$DISCOVERY_TUI_LOCK_TIMEOUT`` can shorten the wait. After the wait a :class:`ConfigError`
-    explains which lock is held. The lock file is left in place (removing it would race).
+    explains which lock is held. Re-entrant within one thread; other threads and processes
+    wait. The lock file is left in place (removing it would race).
     """
     from filelock import FileLock, Timeout
 
@@ -185,9 +186,10 @@ def locked(path: Path, *, timeout: float = 30.0) -> Iterator[None]:
             f"Cannot create the lock folder {lockfile.parent}: {exc.strerror or exc}; "
             "make it writable or set DISCOVERY_TUI_CACHE_DIR"
         ) from exc
-    lock = FileLock(str(lockfile), timeout=_effective_timeout(timeout))
+    wait = _effective_timeout(timeout)
+    lock = FileLock(str(lockfile), is_singleton=True)  # re-entrant within one process
     try:
-        lock.acquire()
+        lock.acquire(timeout=wait)
     except Timeout as exc:
         raise ConfigError(
             f"Another discovery-tui run is updating {path} (lock {lockfile}): wait for it to "

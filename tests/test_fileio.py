@@ -282,3 +282,8 @@ def test_a_symlink_and_its_target_share_one_lock(tmp_path: Path, config: Path) -
     link = tmp_path / "link.yaml"
     link.symlink_to(config)
     assert lock_path(link) == lock_path(config)
+
+
+def test_the_lock_is_reentrant_in_one_thread(config: Path) -> None:
+    with locked(config, timeout=0.2), locked(config, timeout=0.2):
+        pass
