@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from discovery_tui import __version__
 from discovery_tui.errors import EXIT_INTERRUPTED, DiscoveryError
@@ -26,6 +27,28 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser. Its module is imported, and adds its arguments, only when the
+    command is parsed (or its help shown): `discovery-tui --help` imports no subcommand module."""
+
+    def __init__(self, *args: Any, module: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._module = module
+
+    def _add_module_arguments(self) -> None:
+        module, self._module = self._module, None
+        if module is not None:
+            importlib.import_module(module).add_arguments(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._add_module_arguments()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._add_module_arguments()
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="discovery-tui",
@@ -37,10 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     wizard = importlib.import_module("discovery_tui.wizard_args")
     wizard.add_arguments(parser)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(module_name).add_arguments(sub)
+        commands.add_parser(name, help=help_text, description=help_text, module=module_name)
     return parser
 
 

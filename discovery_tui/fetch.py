@@ -10,14 +10,18 @@ from typing import TYPE_CHECKING
 from discovery_tui.errors import ProviderError
 from discovery_tui.models import Catalog, Model
 from discovery_tui.providers.base import one_line
-from discovery_tui.settings import ResolvedKey, api_base, missing_key_error
+from discovery_tui.settings import (
+    DEFAULT_TIMEOUT_SECONDS,
+    ResolvedKey,
+    api_base,
+    missing_key_error,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from discovery_tui.providers.base import ProviderSpec
 
-DEFAULT_TIMEOUT_SECONDS = 20.0
 USER_AGENT = "discovery-tui"
 
 

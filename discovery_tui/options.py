@@ -6,11 +6,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from discovery_tui.fetch import DEFAULT_TIMEOUT_SECONDS
-from discovery_tui.pipeline import RunOptions
-from discovery_tui.profile import Profile
-from discovery_tui.settings import default_config_path, default_profile_path
+from discovery_tui.settings import (
+    DEFAULT_TIMEOUT_SECONDS,
+    default_config_path,
+    default_profile_path,
+)
+
+if TYPE_CHECKING:  # imported when used: `--help` stays fast
+    from discovery_tui.pipeline import RunOptions
+    from discovery_tui.profile import Profile
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +56,8 @@ def profile_path(args: argparse.Namespace) -> Path:
 def run_options(
     args: argparse.Namespace, profile: Profile, providers: tuple[str, ...]
 ) -> RunOptions:
+    from discovery_tui.pipeline import RunOptions
+
     config: Path | None = args.config
     if config is None:
         env_config = os.environ.get("DISCOVERY_TUI_CONFIG")

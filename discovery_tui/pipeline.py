@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from discovery_tui.errors import UsageError
-from discovery_tui.fetch import DEFAULT_TIMEOUT_SECONDS, FetchResult
+from discovery_tui.fetch import FetchResult
 from discovery_tui.models import Model
 from discovery_tui.plan import (
     Plan,
@@ -25,7 +25,7 @@ from discovery_tui.plan import (
     precedence,
 )
 from discovery_tui.profile import Profile, save_profile
-from discovery_tui.settings import ResolvedKey, resolve_key
+from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey, resolve_key
 
 if TYPE_CHECKING:
     import httpx

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from discovery_tui.providers.base import ProviderSpec
 
 APP_NAME = "discovery-tui"
+DEFAULT_TIMEOUT_SECONDS = 20.0  # per provider (--timeout); here, so --help imports no network code
 KEYRING_SERVICE = "discovery-tui"
 KeySource = Literal["env", "keyring", "none", "keyless"]
 
