@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from discovery_tui.errors import ConfigError
 from discovery_tui.settings import (
     DEFAULT_TIMEOUT_SECONDS,
     default_config_path,
@@ -64,6 +65,11 @@ def run_options(
         config = Path(env_config) if env_config else None
     if config is None:
         config = Path(profile.config).expanduser() if profile.config else default_config_path()
+    if not config.parent.is_dir():
+        raise ConfigError(
+            f"The folder of {config} does not exist: create it, or point --config at a file "
+            "in an existing folder"
+        )
     return RunOptions(
         config_path=config,
         profile_path=profile.path,

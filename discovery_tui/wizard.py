@@ -521,7 +521,9 @@ def apply_and_record(
     path = session.options.config_path
     with locked(path):
         doc = load_doc(session)
-        plan = build_plan(doc, computation)
+        # picks as a run that held the lock before us left them in the profile
+        fresh = Profile.load(session.profile.path)
+        plan = build_plan(doc, replace(computation, recorded_picks=fresh.picks))
         if _differs(plan, shown):
             if not approved:
                 session.console.print(

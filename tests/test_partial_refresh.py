@@ -188,3 +188,12 @@ def test_refresh_uses_the_judge_then_its_cache(
     assert second["written"] is False, second
     assert second["changes"]["added"] == []
     assert "sk-judge-SECRET-1" not in json.dumps([first, second])
+
+
+def test_config_in_a_missing_folder_fails_before_any_request(
+    env: FakeProvider, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "no-such-folder" / "config.yaml"
+    assert main(["refresh", "--no-llm", "--yes", "--config", str(config)]) == 1
+    assert "does not exist: create it" in capsys.readouterr().err
+    assert not env.requests
