@@ -259,14 +259,19 @@ def build_plan(doc: ConfigDocument, computation: Computation) -> Plan:
     )
 
 
-def apply_plan(doc: ConfigDocument, plan: Plan) -> bool:
-    """Merge the plan into the document and write it (backup, atomic). True when written."""
+def merge_plan(doc: ConfigDocument, plan: Plan) -> None:
+    """Merge the plan into the in-memory document (nothing is written)."""
     conflicts = set(plan.conflicts)
     doc.apply(
         replace_providers=plan.refreshed,
         entries=[e for e in plan.entries if e.model_name not in conflicts],
         aliases={c.alias: c.new for c in plan.alias_changes},
     )
+
+
+def apply_plan(doc: ConfigDocument, plan: Plan) -> bool:
+    """Merge the plan into the document and write it (backup, atomic). True when written."""
+    merge_plan(doc, plan)
     return doc.write(backup=True)
 
 

@@ -471,12 +471,9 @@ def names_after(doc: ConfigDocument, plan: Plan | None) -> tuple[dict[str, str],
     without the write), so the menu lists the models in the order the file will have.
     """
     if plan is not None:
-        conflicts = set(plan.conflicts)
-        doc.apply(
-            replace_providers=plan.refreshed,
-            entries=[e for e in plan.entries if e.model_name not in conflicts],
-            aliases={c.alias: c.new for c in plan.alias_changes},
-        )
+        from discovery_tui.pipeline import merge_plan
+
+        merge_plan(doc, plan)
     return dict(doc.aliases()), list(doc.model_names())
 
 
