@@ -58,17 +58,16 @@ def serving(scale: float) -> Iterator[tuple[dict[str, str], str]]:
 
 
 @contextmanager
-def environment(extra: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in extra}
-    os.environ.update(extra)
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` is exactly ``values`` inside (the in-process fetch reads it)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(values)
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 async def fetch_phase() -> tuple[float, list[str]]:
@@ -98,16 +97,13 @@ def phase_ratio(runs: int, slowest: float) -> float:
     return common.median(times[1:]) / slowest
 
 
-def refresh_ratio(runs: int, slowest: float, extra: Mapping[str, str]) -> float:
-    with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        env = common.quiet_env(tmp, extra)
-        command = [
-            *cli_command(),
-            "refresh", *DELAYS, "--no-llm", "--dry-run", "--json",
-            "--config", str(tmp / "config.yaml"), "--profile", str(tmp / "profile.yaml"),
-        ]  # fmt: skip
-        times = [common.run_timed(command, env=env) for _ in range(runs)]
+def refresh_ratio(runs: int, slowest: float, tmp: Path) -> float:
+    command = [
+        *cli_command(),
+        "refresh", *DELAYS, "--no-llm", "--dry-run", "--json",
+        "--config", str(tmp / "config.yaml"), "--profile", str(tmp / "profile.yaml"),
+    ]  # fmt: skip
+    times = [common.run_timed(command, env=os.environ) for _ in range(runs)]
     return common.median(times) / slowest
 
 
@@ -126,10 +122,12 @@ def main() -> int:
     scale, runs = (0.1, 1) if args.quick else (1.0, args.runs)
     slowest = max(DELAYS.values()) * scale
     delays = ", ".join(f"{name} {delay * scale:g} s" for name, delay in DELAYS.items())
-    with serving(scale) as (extra, label), environment(extra):
-        common.note(f"three fake providers on 127.0.0.1: {delays} ({label})")
-        phase = phase_ratio(runs, slowest)
-        whole = refresh_ratio(runs, slowest, extra)
+    with serving(scale) as (extra, label), tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        with environment(common.quiet_env(tmp, extra)):
+            common.note(f"three fake providers on 127.0.0.1: {delays} ({label})")
+            phase = phase_ratio(runs, slowest)
+            whole = refresh_ratio(runs, slowest, tmp)
     common.note(f"median of {runs} run(s); ratios against the slowest answer, {slowest:g} s")
     common.figure(
         "catalog phase", f"{phase:.3f}x of the slowest provider", f"<= {GOAL:g}x", phase <= GOAL

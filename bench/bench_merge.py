@@ -164,7 +164,7 @@ def report(results: dict[int, tuple[float, float]]) -> None:
         "refresh time per entry",
         f"{growth:.2f}x from {smallest:,} to {largest:,} entries "
         f"({per_entry[smallest] * 1e6:.0f} -> {per_entry[largest] * 1e6:.0f} µs)",
-        f"<= {GROWTH_GOAL:g}x (linear)",
+        f"<= {GROWTH_GOAL:g}x, linear",
         growth <= GROWTH_GOAL,
     )
 
