@@ -26,20 +26,22 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 5, 15)
 
 # The default families and their aliases: an interface (design.md, issue 2).
+# The design's aliases, plus a "claude-" alias per non-Claude family so that Claude Code's /model
+# picker (which lists only names starting with "claude" or "anthropic") reaches every family.
 DEFAULT_ALIASES = {
     "claude": ("claude", "default"),
     "claude-strong": ("claude-strong",),
     "claude-fast": ("claude-fast",),
-    "gpt": ("gpt",),
-    "gemini": ("gemini",),
-    "gemini-flash": ("gemini-flash", "cheap"),
-    "grok": ("grok",),
-    "deepseek": ("deepseek", "reasoning"),
-    "kimi": ("kimi",),
-    "glm": ("glm",),
-    "qwen": ("qwen",),
-    "sonar": ("sonar",),
-    "mistral": ("mistral",),
+    "gpt": ("gpt", "claude-gpt"),
+    "gemini": ("gemini", "claude-gemini"),
+    "gemini-flash": ("gemini-flash", "cheap", "claude-gemini-flash"),
+    "grok": ("grok", "claude-grok"),
+    "deepseek": ("deepseek", "reasoning", "claude-deepseek"),
+    "kimi": ("kimi", "claude-kimi"),
+    "glm": ("glm", "claude-glm"),
+    "qwen": ("qwen", "claude-qwen"),
+    "sonar": ("sonar", "claude-sonar"),
+    "mistral": ("mistral", "claude-mistral"),
 }
 
 # Provider vendors of bare ids (the provider specs' ``vendor``).
