@@ -14,7 +14,10 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fake_provider import FakeProvider
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGS = REPO.parent / "shared" / "catalogs"
@@ -66,6 +69,9 @@ def run_timed(command: Sequence[str], *, env: Mapping[str, str] | None = None) -
     return elapsed
 
 
+_PROXY_VARS = {"http_proxy", "https_proxy", "all_proxy"}
+
+
 def quiet_env(tmp: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of a run that touches nothing of the user's: no keyring, no real keys,
     a private cache folder, no proxy variables (everything talks to 127.0.0.1)."""
@@ -84,7 +90,11 @@ def quiet_env(tmp: Path, extra: Mapping[str, str] | None = None) -> dict[str, st
     return env
 
 
-_PROXY_VARS = {"http_proxy", "https_proxy", "all_proxy"}
+def catalog_route(server: FakeProvider, provider: str) -> str:
+    """The path a provider reads first on ``server`` (xAI: its rich ``/language-models``;
+    its plain ``/models`` is only the fallback)."""
+    path = server.catalog_path(provider)
+    return path.removesuffix("/models") + "/language-models" if provider == "xai" else path
 
 
 # --------------------------------------------------------------------------- synthetic catalogs

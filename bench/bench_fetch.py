@@ -17,6 +17,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,13 +29,6 @@ from fake_provider import FakeProvider, Reply
 GOAL = 1.15
 DELAYS = {"openrouter": 0.5, "xai": 1.0, "gemini": 2.0}
 KEYS = {"XAI_API_KEY": "bench-key", "GEMINI_API_KEY": "bench-key"}
-
-
-def catalog_route(server: FakeProvider, provider: str) -> str:
-    """The path each provider reads first (xAI: its rich ``/language-models``)."""
-    if provider == "xai":
-        return f"{server.base_url('xai')}/language-models".removeprefix(server.url)
-    return server.catalog_path(provider)
 
 
 def payloads() -> tuple[dict[str, Any], str]:
@@ -50,9 +44,8 @@ def serving(scale: float) -> Iterator[tuple[dict[str, str], str]]:
     with FakeProvider() as server:
         env = dict(KEYS)
         for provider, delay in DELAYS.items():
-            server.route(
-                catalog_route(server, provider), Reply(json=data[provider], delay=delay * scale)
-            )
+            reply = Reply(json=data[provider], delay=delay * scale)
+            server.route(common.catalog_route(server, provider), reply)
             env[f"{provider.upper()}_API_BASE"] = server.base_url(provider)
         yield env, label
 
@@ -72,8 +65,6 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
 
 async def fetch_phase() -> tuple[float, list[str]]:
     """Seconds of one catalog phase over one client, and the errors (none expected)."""
-    import time
-
     from discovery_tui.fetch import fetch_catalogs, new_client
     from discovery_tui.providers import PROVIDERS
     from discovery_tui.settings import resolve_key

@@ -38,11 +38,7 @@ def serve_all(server: FakeProvider) -> tuple[dict[str, str], str]:
         if spec.builtin_catalog:
             continue
         payload = openrouter if name == "openrouter" else common.synthetic_payload(name)
-        if name == "xai":  # its rich list; /models is only the fallback
-            path = server.catalog_path("xai").removesuffix("/models") + "/language-models"
-            server.json(path, payload)
-        else:
-            server.serve_catalog(name, payload)
+        server.json(common.catalog_route(server, name), payload)
         env[spec.api_base_env] = server.base_url(name)
         if spec.key_env:
             env[spec.key_env] = "bench-key"
