@@ -572,7 +572,8 @@ def _ranked(models: Sequence[Model], *, today: date) -> list[Model]:
     from discovery_tui import ranking
 
     ranked = list(ranking.rank(models, today=today))
-    return ranked + [m for m in models if m not in ranked]
+    seen = set(ranked)
+    return ranked + [m for m in models if m not in seen]
 
 
 def request_body(
