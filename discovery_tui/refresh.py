@@ -70,15 +70,18 @@ def finish(args: argparse.Namespace, plan: Plan, doc: ConfigDocument, profile: P
 
     if not args.json:
         render_plan(plan, make_console())
-    written = False
+    written = existed = False
     if not args.dry_run and (args.yes or not plan.has_changes or confirm(plan)):
+        existed = plan.config_path.exists()
         written = apply_plan(doc, plan) if plan.has_changes else False
         if plan.refreshed and (not args.demo or args.profile is not None):
             record_in_profile(profile, plan)
     if args.json:
         print(dumps_json(plan, written=written))
-    elif written:
+    elif written and existed:
         print(f"Wrote {plan.config_path} (previous version kept as {plan.config_path.name}.bak).")
+    elif written:
+        print(f"Wrote {plan.config_path} (a new file).")
     return written
 
 

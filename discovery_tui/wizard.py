@@ -529,9 +529,11 @@ def apply_and_record(
                 save_launch_model(session, launch)
                 return
             session.console.print(f"[yellow]{path} changed while you looked;[/] applying:")
+        existed = path.exists()
         if plan.has_changes and apply_plan(doc, plan):
             session.wrote.append(f"{path} written")
-            session.console.print(f"Wrote {path} (the old file is kept as {path.name}.bak).")
+            kept = f"the old file is kept as {path.name}.bak" if existed else "a new file"
+            session.console.print(f"Wrote {path} ({kept}).")
         if session.may_write_profile:
             record_in_profile(Profile.load(session.profile.path), plan, launch_model=launch)
             session.wrote.append(f"{session.profile.path} updated")
