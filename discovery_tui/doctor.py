@@ -27,10 +27,9 @@ from discovery_tui.proxy import (
     find_master_key,
     load_proxy_config,
     probe,
-    resolve_config_path,
     resolve_proxy_url,
 )
-from discovery_tui.settings import default_profile_path, keyring_get
+from discovery_tui.settings import default_profile_path, keyring_get, resolve_config_path
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 DEFAULT_TIMEOUT = 30.0
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
     profile = Profile.load(args.profile or default_profile_path())
     options = DoctorOptions(
-        config_path=resolve_config_path(args.config, profile),
+        config_path=resolve_config_path(args.config, profile_config=profile.config),
         proxy_url=resolve_proxy_url(args.proxy_url, profile),
         master_key_env=profile.proxy.master_key_env,
         providers=all_providers(profile.custom_providers),

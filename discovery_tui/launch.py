@@ -36,12 +36,16 @@ from discovery_tui.proxy import (
     picker_name,
     proxy_command,
     proxy_environment,
-    resolve_config_path,
     resolve_proxy_url,
     start_proxy,
     wait_until_ready,
 )
-from discovery_tui.settings import cache_dir, default_profile_path, keyring_get
+from discovery_tui.settings import (
+    cache_dir,
+    default_profile_path,
+    keyring_get,
+    resolve_config_path,
+)
 
 DEFAULT_MODEL = "claude"
 ROLE_MODELS = {
@@ -111,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
 def load_context(args: argparse.Namespace) -> LaunchContext:
     profile = Profile.load(args.profile or default_profile_path())
-    config_path = resolve_config_path(args.config, profile)
+    config_path = resolve_config_path(args.config, profile_config=profile.config)
     config = load_proxy_config(config_path) if config_path.exists() else None
     return LaunchContext(
         profile=profile,

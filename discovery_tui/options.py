@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from discovery_tui.errors import ConfigError
 from discovery_tui.settings import (
     DEFAULT_TIMEOUT_SECONDS,
-    default_config_path,
     default_profile_path,
+    resolve_config_path,
 )
 
 if TYPE_CHECKING:  # imported when used: `--help` stays fast
@@ -59,12 +59,7 @@ def run_options(
 ) -> RunOptions:
     from discovery_tui.pipeline import RunOptions
 
-    config: Path | None = args.config
-    if config is None:
-        env_config = os.environ.get("DISCOVERY_TUI_CONFIG")
-        config = Path(env_config) if env_config else None
-    if config is None:
-        config = Path(profile.config).expanduser() if profile.config else default_config_path()
+    config = resolve_config_path(args.config, profile_config=profile.config)
     if not config.parent.is_dir():
         raise ConfigError(
             f"The folder of {config} does not exist: create it, or point --config at a file "

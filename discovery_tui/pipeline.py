@@ -5,7 +5,6 @@ Nothing here prints or prompts: the refresh command and the wizard render what i
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from discovery_tui.errors import UsageError
 from discovery_tui.fetch import FetchResult
-from discovery_tui.models import Model
+from discovery_tui.models import Model, Pick
 from discovery_tui.plan import (
     Plan,
     ProviderOutcome,
@@ -212,13 +211,11 @@ def _outcome(
     spec: ProviderSpec,
     result: FetchResult,
     candidates: Mapping[str, Mapping[str, Sequence[Model]]],
-    picks: Mapping[str, Mapping[str, object]],
+    picks: Mapping[str, Mapping[str, Pick]],
 ) -> ProviderOutcome:
     if result.catalog is None:
         return ProviderOutcome(spec.name, "failed", error=result.error)
-    from discovery_tui.models import Pick
-
-    own_picks = {f: p for f, p in picks.get(spec.name, {}).items() if isinstance(p, Pick)}
+    own_picks = dict(picks.get(spec.name, {}))
     own_candidates = candidates.get(spec.name, {})
     return ProviderOutcome(
         spec.name,
@@ -260,11 +257,14 @@ def build_plan(doc: ConfigDocument, computation: Computation) -> Plan:
 
 
 def merge_plan(doc: ConfigDocument, plan: Plan) -> None:
-    """Merge the plan into the in-memory document (nothing is written)."""
-    conflicts = set(plan.conflicts)
+    """Merge the plan into the in-memory document (nothing is written).
+
+    Entries whose model_name a hand-written entry holds (``plan.conflicts``) are skipped by
+    ``ConfigDocument.apply`` itself.
+    """
     doc.apply(
         replace_providers=plan.refreshed,
-        entries=[e for e in plan.entries if e.model_name not in conflicts],
+        entries=plan.entries,
         aliases={c.alias: c.new for c in plan.alias_changes},
     )
 
@@ -288,7 +288,3 @@ def record_in_profile(profile: Profile, plan: Plan, *, launch_model: str | None 
     if launch_model is not None:
         updates["launch_model"] = launch_model
     save_profile(profile.path, updates)
-
-
-def run_compute(options: RunOptions, profile: Profile) -> Computation:
-    return asyncio.run(compute(options, profile))

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 from discovery_tui.errors import ConfigError, DiscoveryError
 from discovery_tui.profile import Profile
-from discovery_tui.settings import default_config_path
 
 ENV_PREFIX = "os.environ/"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0", "[::1]"})
@@ -60,15 +59,6 @@ class MasterKey:
 
     def __repr__(self) -> str:
         return f"MasterKey(source={self.source!r})"
-
-
-def resolve_config_path(explicit: Path | None, profile: Profile) -> Path:
-    """``--config``, else ``$DISCOVERY_TUI_CONFIG``, else the profile's, else ./config.yaml."""
-    if explicit is not None:
-        return explicit
-    if not os.environ.get("DISCOVERY_TUI_CONFIG") and profile.config:
-        return Path(profile.config).expanduser()
-    return default_config_path()
 
 
 def resolve_proxy_url(explicit: str | None, profile: Profile) -> str:

@@ -18,9 +18,17 @@ KEYRING_SERVICE = "discovery-tui"
 KeySource = Literal["env", "keyring", "none", "keyless"]
 
 
-def default_config_path() -> Path:
-    """``$DISCOVERY_TUI_CONFIG``, else ``config.yaml`` in the current folder."""
-    return Path(os.environ.get("DISCOVERY_TUI_CONFIG") or "config.yaml")
+def resolve_config_path(explicit: Path | None, *, profile_config: str | None = None) -> Path:
+    """``--config``, else ``$DISCOVERY_TUI_CONFIG``, else profile.yaml's ``config:``, else
+    ``config.yaml`` in the current folder. Every command finds the config this one way."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get("DISCOVERY_TUI_CONFIG")
+    if from_env:
+        return Path(from_env)
+    if profile_config:
+        return Path(profile_config).expanduser()
+    return Path("config.yaml")
 
 
 def default_profile_path() -> Path:

@@ -44,19 +44,15 @@ def swap_path(path: Path) -> Path:
 
 
 def config_path(args: argparse.Namespace) -> Path:
-    """The config refresh would write: --config, $DISCOVERY_TUI_CONFIG, profile, ./config.yaml."""
+    """The config refresh would write (see ``settings.resolve_config_path``)."""
+    from discovery_tui.options import profile_path
+    from discovery_tui.profile import Profile
+    from discovery_tui.settings import resolve_config_path
+
     explicit: Path | None = args.config
     if explicit is not None:
         return explicit
-    from_env = os.environ.get("DISCOVERY_TUI_CONFIG")
-    if from_env:
-        return Path(from_env)
-    from discovery_tui.options import profile_path
-    from discovery_tui.profile import Profile
-    from discovery_tui.settings import default_config_path
-
-    profile = Profile.load(profile_path(args))
-    return Path(profile.config).expanduser() if profile.config else default_config_path()
+    return resolve_config_path(None, profile_config=Profile.load(profile_path(args)).config)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -155,6 +155,7 @@ class Session:
     options: RunOptions
     specs: dict[str, ProviderSpec]
     keys: dict[str, ResolvedKey]
+    doc: ConfigDocument  # config.yaml as read at the start; read again only if it changed
     demo_providers: frozenset[str] = frozenset()
     wrote: list[str] = field(default_factory=list)
     # Keys typed in this run: used for the fetch, stored in the keyring only at the end (and
@@ -196,7 +197,7 @@ def start_session(args: argparse.Namespace, prompter: Prompter, console: Console
 
     profile = Profile.load(profile_path(args))
     options = run_options(args, profile, ())
-    ConfigDocument.load(options.config_path)
+    doc = ConfigDocument.load(options.config_path)  # a broken config stops before any prompt
     specs = registry(profile)
     demo: frozenset[str] = frozenset()
     if args.demo:
@@ -204,7 +205,7 @@ def start_session(args: argparse.Namespace, prompter: Prompter, console: Console
 
         demo = frozenset(name for name, models in load_demo_catalog().items() if models)
     keys = provider_keys(specs, demo=args.demo)
-    return Session(args, prompter, console, profile, options, specs, keys, demo)
+    return Session(args, prompter, console, profile, options, specs, keys, doc, demo)
 
 
 def _run(session: Session) -> int:
@@ -221,7 +222,9 @@ def _run(session: Session) -> int:
     approved = plan.has_changes and session.prompter.confirm(_apply_question(plan))
     if plan.has_changes and not approved:
         session.console.print(f"Not applied: {plan.config_path} stays as it is.")
-    aliases, models = names_after(load_doc(session), plan if approved else None)
+    # the merge for the menu works on a copy: the session's document stays as the file is
+    doc = load_doc(session) if approved else current_doc(session)
+    aliases, models = names_after(doc, plan if approved else None)
     launch = ask_launch_model(session, aliases, models)
     if plan.has_changes and not approved:
         save_launch_model(session, launch)
@@ -234,9 +237,17 @@ def _run(session: Session) -> int:
 
 
 def load_doc(session: Session) -> ConfigDocument:
+    """A fresh read of config.yaml (callers that only read use ``current_doc``)."""
     from discovery_tui.configfile import ConfigDocument
 
     return ConfigDocument.load(session.options.config_path)
+
+
+def current_doc(session: Session) -> ConfigDocument:
+    """The document read at the start, unless the file has changed since."""
+    if session.doc.changed_on_disk():
+        session.doc = load_doc(session)
+    return session.doc
 
 
 # --------------------------------------------------------------------------- screen 1: providers
@@ -447,7 +458,7 @@ def preview(session: Session, computation: Computation) -> Plan:
     from discovery_tui.pipeline import build_plan
     from discovery_tui.render import render_plan
 
-    plan = build_plan(load_doc(session), computation)
+    plan = build_plan(current_doc(session), computation)
     session.console.print()
     render_plan(plan, session.console)
     if not plan.refreshed:
@@ -461,7 +472,7 @@ def preview(session: Session, computation: Computation) -> Plan:
 
 
 def current_names(session: Session) -> tuple[dict[str, str], list[str]]:
-    return names_after(load_doc(session), None)
+    return names_after(current_doc(session), None)
 
 
 def names_after(doc: ConfigDocument, plan: Plan | None) -> tuple[dict[str, str], list[str]]:
@@ -517,7 +528,7 @@ def apply_and_record(
 
     path = session.options.config_path
     with locked(path):
-        doc = load_doc(session)
+        doc = current_doc(session)
         # picks as a run that held the lock before us left them in the profile
         fresh = Profile.load(session.profile.path)
         plan = build_plan(doc, replace(computation, recorded_picks=fresh.picks))

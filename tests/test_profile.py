@@ -54,3 +54,17 @@ def test_bad_profile_names_the_problem(tmp_path: Path, text: str, message: str) 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         Profile.load(path)
+
+
+def test_every_command_finds_the_config_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from discovery_tui.settings import resolve_config_path
+
+    monkeypatch.delenv("DISCOVERY_TUI_CONFIG", raising=False)
+    assert resolve_config_path(None) == Path("config.yaml")
+    assert resolve_config_path(None, profile_config="~/p.yaml") == Path("~/p.yaml").expanduser()
+    monkeypatch.setenv("DISCOVERY_TUI_CONFIG", str(tmp_path / "env.yaml"))
+    assert resolve_config_path(None, profile_config="~/p.yaml") == tmp_path / "env.yaml"
+    explicit = tmp_path / "flag.yaml"
+    assert resolve_config_path(explicit, profile_config="~/p.yaml") == explicit

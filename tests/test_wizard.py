@@ -754,3 +754,33 @@ def test_without_a_terminal_it_exits_2_and_names_the_command(tmp_path: Path) -> 
     assert done.returncode == 2
     assert "discovery-tui refresh --yes" in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_edit_made_while_the_wizard_asks_is_kept(world: World) -> None:
+    """The wizard plans on the file read at the start; an edit made before the answer is
+    noticed under the lock, and the change is applied to the edited file."""
+    world.config.write_text(HAND_WRITTEN, encoding="utf-8")
+    edit = "litellm_settings:\n  drop_params: true  # edited while the wizard asked\n"
+
+    class EditingPrompter(Prompter):
+        def confirm(self, message: str, *, default: bool = True) -> bool:
+            with world.config.open("a", encoding="utf-8") as config:
+                config.write(edit)
+            return True
+
+    args = build_parser().parse_args(
+        ["--no-llm", "--config", str(world.config), "--profile", str(world.profile)]
+    )
+    with create_pipe_input() as pipe:
+        pipe.send_text(ENTER * 3)
+        pipe.close()
+        code = run_wizard(
+            args,
+            prompter=EditingPrompter(input=pipe, output=DummyOutput()),
+            console=Console(file=io.StringIO(), width=80),
+        )
+
+    assert code == EXIT_OK
+    text = world.config.read_text(encoding="utf-8")
+    assert "drop_params: true  # edited while the wizard asked" in text
+    assert "my-local" in world.model_names() and len(world.model_names()) > 1

@@ -72,8 +72,7 @@ def status_message(label: str, status: int, url: str, key_hint: str) -> str:
         return f"{label} has no model list at {url} (HTTP 404): check the API base URL"
     if status == 429:
         return (
-            f"{label} is rate-limiting requests (HTTP 429) after retries: "
-            "wait a minute and retry"
+            f"{label} is rate-limiting requests (HTTP 429) after retries: wait a minute and retry"
         )
     if status >= 500:
         return f"{label} failed on its side (HTTP {status}): try again later"
