@@ -30,10 +30,10 @@ from discovery_tui.families import Family, candidates_by_family, load_families  
 from discovery_tui.judge import (  # noqa: E402
     MAX_REQUEST_BYTES,
     JudgeSettings,
-    _warming,
     choose_picks,
     warm_up,
 )
+from discovery_tui.judge.client import _warming  # noqa: E402
 from discovery_tui.models import Model, Pick  # noqa: E402
 
 TODAY = date(2026, 5, 20)

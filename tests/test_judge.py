@@ -26,6 +26,7 @@ from discovery_tui import judge as judge_mod
 from discovery_tui import ranking
 from discovery_tui.errors import DiscoveryError
 from discovery_tui.families import Family
+from discovery_tui.formatting import one_line
 from discovery_tui.judge import (
     MAX_REQUEST_BYTES,
     JudgeSettings,
@@ -33,6 +34,7 @@ from discovery_tui.judge import (
     parse_answer,
     resolve_judge,
 )
+from discovery_tui.judge import client as judge_client
 from discovery_tui.models import Model, Pick
 
 TODAY = date(2026, 5, 20)
@@ -163,9 +165,7 @@ async def test_without_a_judge_every_pick_is_heuristic_with_explain() -> None:
             pick = result[provider][name]
             assert pick.by == "heuristic"
             assert pick.model == ranking.best(models, today=TODAY)
-            assert pick.reason == judge_mod.one_line(
-                ranking.explain(pick.model, models, today=TODAY)
-            )
+            assert pick.reason == one_line(ranking.explain(pick.model, models, today=TODAY))
 
 
 async def test_families_without_candidates_get_no_pick() -> None:
@@ -374,7 +374,7 @@ async def test_an_unexpected_sdk_failure_falls_back(monkeypatch: pytest.MonkeyPa
     async def explode(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError(f"surprise {SECRET}")
 
-    monkeypatch.setattr(judge_mod, "call_judge", explode)
+    monkeypatch.setattr(judge_client, "call_judge", explode)
     with FakeJudge() as server:
         result = await run(settings(server.url), cands={"xai": candidates()["xai"]})
     pick = result["xai"]["grok"]
@@ -626,9 +626,9 @@ async def test_judge_errors_do_not_carry_the_key() -> None:
     with FakeJudge(lambda body: Reply(status=500, content=f"boom {SECRET}")) as server:
         judge = settings(server.url)
         async with httpx.AsyncClient() as client:
-            oai = judge_mod._openai_client(client, judge)
+            oai = judge_client.openai_client(client, judge)
             with pytest.raises(JudgeError) as info:
-                await judge_mod.call_judge(oai, judge, [{"role": "user", "content": "hi"}])
+                await judge_client.call_judge(oai, judge, [{"role": "user", "content": "hi"}])
     assert SECRET not in str(info.value)
     assert "HTTP 500" in str(info.value)
 
@@ -790,7 +790,7 @@ def test_importing_the_judge_stays_cheap() -> None:
     import sys
 
     code = (
-        "import sys, discovery_tui.judge, discovery_tui.judge_cache; "
+        "import sys, discovery_tui.judge, discovery_tui.judge.cache; "
         "print(sorted(m for m in ('openai', 'httpx') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -800,8 +800,28 @@ def test_importing_the_judge_stays_cheap() -> None:
 def test_warm_up_imports_the_sdk_once() -> None:
     judge_mod.warm_up()
     judge_mod.warm_up()
-    assert len(judge_mod._warming) == 1
-    judge_mod._warming[0].join(timeout=30)
+    assert len(judge_client._warming) == 1
+    judge_client._warming[0].join(timeout=30)
     import sys
 
     assert "openai" in sys.modules
+
+
+# --------------------------------------------------------------------------- status messages
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (401, "the judge rejected the key (HTTP 401): set DISCOVERY_TUI_JUDGE_API_KEY"),
+        (403, "the judge refused access (HTTP 403) to model 'fake-judge': nope"),
+        (404, "the judge has no model 'fake-judge' at http://127.0.0.1:9/v1 (HTTP 404): nope"),
+        (429, "the judge is rate-limiting requests (HTTP 429)"),
+        (503, "the judge failed on its side (HTTP 503): nope"),
+        (400, "the judge answered HTTP 400: nope"),
+    ],
+)
+def test_status_reasons_come_from_the_one_table(status: int, expected: str) -> None:
+    judge = settings("http://127.0.0.1:9/v1")
+    assert judge_client.status_reason(status, "nope", judge) == expected
+    assert SECRET not in judge_client.status_reason(status, f"echo {SECRET}", judge)
