@@ -1,13 +1,26 @@
-"""The offline demo catalog shipped in the package (`--demo`): no key, no network."""
+"""The offline demo catalog shipped in the package (`--demo`): no key, no network.
+
+:class:`DemoSource` is a catalog source like the live one (``discovery_tui.fetch``): it offers
+the providers of ``data/demo_catalog.json``, needs no key, and asks no judge.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from discovery_tui.models import Model
+from discovery_tui.fetch import FetchResult, OnResult, SourceKind
+from discovery_tui.models import Catalog, Model
+from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey
+
+if TYPE_CHECKING:
+    import httpx
+
+    from discovery_tui.providers.base import ProviderSpec
 
 PER_MILLION = 1_000_000
 
@@ -46,3 +59,49 @@ def load_demo_catalog() -> dict[str, list[Model]]:
         name: [_model(name, PROVIDERS[name].litellm_prefix, raw) for raw in models]
         for name, models in providers.items()
     }
+
+
+@dataclass(frozen=True)
+class DemoSource:
+    """Catalogs from the shipped demo file: no network, no key, no judge, no profile by default."""
+
+    catalog: Mapping[str, Sequence[Model]]
+    kind: SourceKind = "demo"
+    uses_judge: bool = False
+    records_in_default_profile: bool = False
+
+    @classmethod
+    def load(cls) -> DemoSource:
+        return cls(load_demo_catalog())
+
+    def offers(self, specs: Mapping[str, ProviderSpec]) -> frozenset[str]:
+        return frozenset(name for name in specs if self.catalog.get(name))
+
+    def keys(self, specs: Mapping[str, ProviderSpec]) -> dict[str, ResolvedKey]:
+        return {name: ResolvedKey("keyless") for name in specs}
+
+    async def fetch(
+        self,
+        client: httpx.AsyncClient,
+        specs: Sequence[ProviderSpec],
+        *,
+        keys: Mapping[str, ResolvedKey],
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        on_result: OnResult | None = None,
+    ) -> dict[str, FetchResult]:
+        """Each provider's demo models; the client, keys and timeout are not used."""
+        del client, keys, timeout
+        results = {spec.name: self._result(spec) for spec in specs}
+        if on_result is not None:
+            for result in results.values():
+                on_result(result)
+        return results
+
+    def _result(self, spec: ProviderSpec) -> FetchResult:
+        models = self.catalog.get(spec.name)
+        if models:
+            return FetchResult(spec.name, Catalog(spec.name, tuple(models)))
+        return FetchResult(
+            spec.name,
+            error=f"The demo catalog has no {spec.label} models: pick another provider",
+        )

@@ -1,15 +1,20 @@
-"""Read every chosen provider's catalog at once, each with its own timeout; isolate failures."""
+"""Read every chosen provider's catalog at once, each with its own timeout; isolate failures.
+
+Catalogs come from a :class:`CatalogSource`: :class:`LiveSource` asks the providers' APIs over
+the run's one HTTP client (:func:`new_client`); the offline demo (``discovery_tui.demo``) reads
+the shipped file. :func:`catalog_source` is the one place that chooses between them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from discovery_tui.errors import ProviderError
-from discovery_tui.models import Catalog, Model
-from discovery_tui.providers.base import one_line
+from discovery_tui.formatting import one_line
+from discovery_tui.models import Catalog
 from discovery_tui.settings import (
     DEFAULT_TIMEOUT_SECONDS,
     ResolvedKey,
@@ -24,6 +29,10 @@ if TYPE_CHECKING:
 
 USER_AGENT = "discovery-tui"
 
+FetchStatus = Literal["ok", "failed"]
+SourceKind = Literal["live", "demo"]
+OnResult = Callable[["FetchResult"], None]
+
 
 @dataclass(frozen=True)
 class FetchResult:
@@ -36,6 +45,79 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.catalog is not None
+
+    @property
+    def status(self) -> FetchStatus:
+        return "ok" if self.catalog is not None else "failed"
+
+
+class CatalogSource(Protocol):
+    """Where a run's catalogs come from: the providers' live APIs, or the offline demo file."""
+
+    @property
+    def kind(self) -> SourceKind: ...
+
+    @property
+    def uses_judge(self) -> bool:
+        """False: picks come from the deterministic ranking alone (no judge, no decision cache)."""
+
+    @property
+    def records_in_default_profile(self) -> bool:
+        """False: a run records its picks only in a profile the user named (--profile)."""
+
+    def offers(self, specs: Mapping[str, ProviderSpec]) -> frozenset[str]:
+        """The providers of ``specs`` this source has catalogs for."""
+
+    def keys(self, specs: Mapping[str, ProviderSpec]) -> dict[str, ResolvedKey]:
+        """Each provider's key as this source needs it (the demo needs none)."""
+
+    async def fetch(
+        self,
+        client: httpx.AsyncClient,
+        specs: Sequence[ProviderSpec],
+        *,
+        keys: Mapping[str, ResolvedKey],
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        on_result: OnResult | None = None,
+    ) -> dict[str, FetchResult]:
+        """Every provider of ``specs`` at once; the result keeps their order."""
+
+
+@dataclass(frozen=True)
+class LiveSource:
+    """The providers' own APIs, with the keys of the environment and the keyring."""
+
+    kind: SourceKind = "live"
+    uses_judge: bool = True
+    records_in_default_profile: bool = True
+
+    def offers(self, specs: Mapping[str, ProviderSpec]) -> frozenset[str]:
+        return frozenset(specs)
+
+    def keys(self, specs: Mapping[str, ProviderSpec]) -> dict[str, ResolvedKey]:
+        from discovery_tui.settings import resolve_key
+
+        return {name: resolve_key(spec) for name, spec in specs.items()}
+
+    async def fetch(
+        self,
+        client: httpx.AsyncClient,
+        specs: Sequence[ProviderSpec],
+        *,
+        keys: Mapping[str, ResolvedKey],
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        on_result: OnResult | None = None,
+    ) -> dict[str, FetchResult]:
+        return await fetch_catalogs(client, specs, keys=keys, timeout=timeout, on_result=on_result)
+
+
+def catalog_source(*, demo: bool = False) -> CatalogSource:
+    """The one place that chooses where catalogs come from (``--demo``: the shipped file)."""
+    if demo:
+        from discovery_tui.demo import DemoSource
+
+        return DemoSource.load()
+    return LiveSource()
 
 
 def new_client(*, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.AsyncClient:
@@ -66,7 +148,7 @@ async def fetch_one(
             spec.fetch(client, api_base=base, api_key=key.value), timeout=timeout
         )
     except ProviderError as exc:
-        return FetchResult(spec.name, error=one_line(str(exc)))
+        return FetchResult(spec.name, error=one_line(str(exc), limit=None))
     except asyncio.TimeoutError:
         return FetchResult(
             spec.name,
@@ -94,7 +176,7 @@ async def fetch_catalogs(
     *,
     keys: Mapping[str, ResolvedKey],
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    on_result: Callable[[FetchResult], None] | None = None,
+    on_result: OnResult | None = None,
 ) -> dict[str, FetchResult]:
     """All providers at once; the result keeps the order of ``specs``.
 
@@ -109,20 +191,3 @@ async def fetch_catalogs(
 
     results = await asyncio.gather(*(one(spec) for spec in specs))
     return {result.provider: result for result in results}
-
-
-def demo_results(
-    specs: Sequence[ProviderSpec], demo: Mapping[str, Sequence[Model]]
-) -> dict[str, FetchResult]:
-    """The offline demo: catalogs from the shipped file, no network, no key."""
-    results: dict[str, FetchResult] = {}
-    for spec in specs:
-        models = demo.get(spec.name)
-        if models:
-            results[spec.name] = FetchResult(spec.name, Catalog(spec.name, tuple(models)))
-        else:
-            results[spec.name] = FetchResult(
-                spec.name,
-                error=f"The demo catalog has no {spec.label} models: pick another provider",
-            )
-    return results

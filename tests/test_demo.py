@@ -44,3 +44,30 @@ def test_demo_refresh_writes_config_without_keys(tmp_path: Path) -> None:
     assert all(e["litellm_params"]["api_key"].startswith("os.environ/") for e in data["model_list"])
     assert not (tmp_path / "never-written.yaml").exists()  # the demo leaves the profile alone
     assert "Wrote" in result.stdout
+
+
+async def test_the_demo_is_a_catalog_source_without_keys_or_judge() -> None:
+    from discovery_tui.fetch import FetchResult, LiveSource, catalog_source
+    from discovery_tui.pipeline import select_providers
+
+    source = catalog_source(demo=True)
+    assert (source.kind, source.uses_judge, source.records_in_default_profile) == (
+        "demo",
+        False,
+        False,
+    )
+    assert catalog_source() == LiveSource()
+    offered = source.offers(PROVIDERS)
+    assert offered == {"anthropic", "openai", "gemini", "xai", "deepseek", "openrouter"}
+    keys = source.keys(PROVIDERS)
+    assert {key.source for key in keys.values()} == {"keyless"}
+    chosen, skipped = select_providers(PROVIDERS, (), keys, offered=offered)
+    assert [spec.name for spec in chosen] == [n for n in PROVIDERS if n in offered]
+    assert skipped == ["moonshot", "mistral", "perplexity", "groq"]
+    seen: list[FetchResult] = []
+    specs = [PROVIDERS["xai"], PROVIDERS["groq"]]
+    results = await source.fetch(None, specs, keys=keys, on_result=seen.append)  # type: ignore[arg-type]
+    assert [r.status for r in seen] == ["ok", "failed"]
+    assert results["groq"].error == "The demo catalog has no Groq models: pick another provider"
+    catalog = results["xai"].catalog
+    assert catalog is not None and all(m.source == "demo" for m in catalog.models)

@@ -17,6 +17,8 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from discovery_tui.errors import ProviderError
+from discovery_tui.formatting import one_line
+from discovery_tui.httpstatus import status_problem
 
 if TYPE_CHECKING:
     import httpx
@@ -60,23 +62,11 @@ def litellm_model(prefix: str, model_id: str) -> str:
 
 
 def status_message(label: str, status: int, url: str, key_hint: str) -> str:
-    """One line naming what the status means and what to do."""
-    if status == 401:
-        return f"{label} rejected the key (HTTP 401): {key_hint}"
-    if status == 403:
-        return (
-            f"{label} refused access (HTTP 403): the key may be blocked, revoked after a leak, or "
-            f"lack access; create a new key, then {key_hint}"
-        )
-    if status == 404:
-        return f"{label} has no model list at {url} (HTTP 404): check the API base URL"
-    if status == 429:
-        return (
-            f"{label} is rate-limiting requests (HTTP 429) after retries: wait a minute and retry"
-        )
-    if status >= 500:
-        return f"{label} failed on its side (HTTP {status}): try again later"
-    return f"{label} answered HTTP {status} for {url}: check the API base URL and the key"
+    """One line naming what the status means and what to do (the table is httpstatus's)."""
+    meaning, action = status_problem(
+        status, key_hint=key_hint, missing=f"model list at {url}", url=url, retried=True
+    )
+    return f"{label} {meaning}: {action}"
 
 
 def retry_delay(response: httpx.Response, attempt: int) -> float:
@@ -159,7 +149,7 @@ def transport_message(exc: Exception, *, label: str, url: str) -> str:
             f"{label} broke off the connection before the model list was complete ({url}): "
             "try again later; if it keeps happening, check the API base URL"
         )
-    reason = one_line(str(exc)) or type(exc).__name__
+    reason = one_line(str(exc), limit=None) or type(exc).__name__
     return f"{label} cannot be reached at {url} ({reason}): check the network and the API base URL"
 
 
@@ -172,10 +162,6 @@ def _parse_json(body: bytes, label: str, url: str, content_type: str) -> Any:
         raise ProviderError(
             f"{label} sent {kind} instead of a model list ({url}): check the API base URL"
         ) from exc
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def require_list(payload: Any, key: str | None, label: str) -> list[dict[str, Any]]:

@@ -15,26 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from discovery_tui.models import Model
-from discovery_tui.providers.base import ProviderSpec, as_int, date_from_iso
-from discovery_tui.providers.openai_compatible import (
-    base_model,
-    bearer,
-    fetch_list,
-    key_hint,
-    models_or_error,
-)
-
-if TYPE_CHECKING:
-    import httpx
+from discovery_tui.providers.base import as_int, date_from_iso
+from discovery_tui.providers.openai_compatible import base_model, list_provider
 
 NAME = "mistral"
-LABEL = "Mistral"
 PREFIX = "mistral"
-KEY_ENV = "MISTRAL_API_KEY"
-KEY_HINT = key_hint(NAME, KEY_ENV)
 
 
 def _flag(capabilities: Mapping[str, Any], name: str) -> bool | None:
@@ -77,24 +65,18 @@ def alias_ids(objects: Sequence[Mapping[str, Any]]) -> set[str]:
     return aliases - canonical
 
 
-async def fetch_models(
-    client: httpx.AsyncClient, *, api_base: str, api_key: str | None
-) -> list[Model]:
-    objects = await fetch_list(
-        client, url=f"{api_base}/models", label=LABEL, hint=KEY_HINT, headers=bearer(api_key)
-    )
+def canonical_entries(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries that are not only an alias of another entry of the list."""
     skip = alias_ids(objects)
-    return models_or_error(
-        [parse_model(obj) for obj in objects if obj.get("id") not in skip], LABEL
-    )
+    return [obj for obj in objects if obj.get("id") not in skip]
 
 
-SPEC = ProviderSpec(
+SPEC = list_provider(
     name=NAME,
-    label=LABEL,
-    litellm_prefix=PREFIX,
-    key_env=KEY_ENV,
+    label="Mistral",
+    key_env="MISTRAL_API_KEY",
     default_api_base="https://api.mistral.ai/v1",
-    fetch=fetch_models,
+    parse=parse_model,
     vendor="mistralai",
+    keep=canonical_entries,
 )

@@ -8,26 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from discovery_tui.models import Model
-from discovery_tui.providers.base import ProviderSpec, as_int
-from discovery_tui.providers.openai_compatible import (
-    base_model,
-    bearer,
-    fetch_list,
-    key_hint,
-    models_or_error,
-)
-
-if TYPE_CHECKING:
-    import httpx
+from discovery_tui.providers.base import as_int
+from discovery_tui.providers.openai_compatible import base_model, list_provider
 
 NAME = "moonshot"
-LABEL = "Moonshot"
 PREFIX = "moonshot"
-KEY_ENV = "MOONSHOT_API_KEY"
-KEY_HINT = key_hint(NAME, KEY_ENV)
 
 
 def _flag(value: Any) -> bool | None:
@@ -47,21 +35,11 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
     )
 
 
-async def fetch_models(
-    client: httpx.AsyncClient, *, api_base: str, api_key: str | None
-) -> list[Model]:
-    objects = await fetch_list(
-        client, url=f"{api_base}/models", label=LABEL, hint=KEY_HINT, headers=bearer(api_key)
-    )
-    return models_or_error([parse_model(obj) for obj in objects], LABEL)
-
-
-SPEC = ProviderSpec(
+SPEC = list_provider(
     name=NAME,
-    label=LABEL,
-    litellm_prefix=PREFIX,
-    key_env=KEY_ENV,
+    label="Moonshot",
+    key_env="MOONSHOT_API_KEY",
     default_api_base="https://api.moonshot.ai/v1",
-    fetch=fetch_models,
+    parse=parse_model,
     vendor="moonshotai",
 )

@@ -1,4 +1,8 @@
-"""The OpenAI list format, shared by OpenAI-style providers, and user-declared compatible servers.
+"""The one helper for OpenAI-style list endpoints, and user-declared compatible servers.
+
+:func:`list_provider` builds the ProviderSpec of a provider whose catalog is ``GET {base}/models``
+(Bearer key): a provider module gives only what differs (name, key variable, API base, how to
+parse one entry, which entries to keep).
 
 ``GET {base}/models`` answers ``{"object": "list", "data": [{"id", "created", "owned_by"}, ...]}``.
 Servers add fields of their own, read here when present: ``context_length`` / ``context_window``
@@ -11,7 +15,7 @@ A user declares a compatible server (a local server or a gateway) in profile.yam
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +23,7 @@ from discovery_tui.errors import ProviderError
 from discovery_tui.models import Model
 from discovery_tui.providers.base import (
     FetchFn,
+    ModelParser,
     ProviderSpec,
     as_int,
     as_price,
@@ -148,6 +153,55 @@ async def fetch_list(
     return require_list(payload, "data" if isinstance(payload, dict) else None, label)
 
 
+EntryFilter = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+"""Which entries of a list to parse (Mistral drops the entries that only alias another)."""
+
+
+def list_fetch(
+    *, label: str, hint: str, parse: ModelParser, keep: EntryFilter | None = None
+) -> FetchFn:
+    """The fetch of an OpenAI-style catalog: ``GET {api_base}/models`` with a Bearer key."""
+
+    async def fetch_models(
+        client: httpx.AsyncClient, *, api_base: str, api_key: str | None
+    ) -> list[Model]:
+        objects = await fetch_list(
+            client, url=f"{api_base}/models", label=label, hint=hint, headers=bearer(api_key)
+        )
+        if keep is not None:
+            objects = keep(objects)
+        return models_or_error([parse(obj) for obj in objects], label)
+
+    return fetch_models
+
+
+def list_provider(
+    *,
+    name: str,
+    label: str,
+    key_env: str | None,
+    default_api_base: str,
+    parse: ModelParser,
+    vendor: str | None,
+    prefix: str | None = None,
+    keep: EntryFilter | None = None,
+    catalog_needs_key: bool = True,
+    entries_need_api_base: bool = False,
+) -> ProviderSpec:
+    """The ProviderSpec of a provider whose catalog is an OpenAI-style list."""
+    return ProviderSpec(
+        name=name,
+        label=label,
+        litellm_prefix=prefix or name,
+        key_env=key_env,
+        default_api_base=default_api_base,
+        fetch=list_fetch(label=label, hint=key_hint(name, key_env), parse=parse, keep=keep),
+        catalog_needs_key=catalog_needs_key,
+        vendor=vendor,
+        entries_need_api_base=entries_need_api_base,
+    )
+
+
 def make_spec(
     *,
     name: str,
@@ -157,26 +211,18 @@ def make_spec(
     vendor: str | None = None,
 ) -> ProviderSpec:
     """A ProviderSpec for a user-declared OpenAI-compatible server; its default base is base_url."""
-    hint = key_hint(name, key_env)
 
-    async def fetch_models(
-        client: httpx.AsyncClient, *, api_base: str, api_key: str | None
-    ) -> list[Model]:
-        objects = await fetch_list(
-            client, url=f"{api_base}/models", label=name, hint=hint, headers=bearer(api_key)
-        )
-        parsed = [parse_entry(obj, provider=name, prefix=prefix) for obj in objects]
-        return models_or_error(parsed, name)
+    def parse(obj: Mapping[str, Any]) -> Model | None:
+        return parse_entry(obj, provider=name, prefix=prefix)
 
-    fetch: FetchFn = fetch_models
-    return ProviderSpec(
+    return list_provider(
         name=name,
         label=name,
-        litellm_prefix=prefix,
         key_env=key_env,
         default_api_base=base_url.rstrip("/"),
-        fetch=fetch,
-        catalog_needs_key=key_env is not None,
+        parse=parse,
         vendor=vendor,
+        prefix=prefix,
+        catalog_needs_key=key_env is not None,
         entries_need_api_base=True,
     )

@@ -9,27 +9,20 @@ a unix time (the release day); ``expiration_date`` is an ISO date. Ids carry the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from discovery_tui.models import Model
 from discovery_tui.providers.base import (
-    ProviderSpec,
     as_int,
     as_price,
     date_from_iso,
     date_from_unix,
     litellm_model,
 )
-from discovery_tui.providers.openai_compatible import bearer, fetch_list, key_hint, models_or_error
-
-if TYPE_CHECKING:
-    import httpx
+from discovery_tui.providers.openai_compatible import list_provider
 
 NAME = "openrouter"
-LABEL = "OpenRouter"
 PREFIX = "openrouter"
-KEY_ENV = "OPENROUTER_API_KEY"
-KEY_HINT = key_hint(NAME, KEY_ENV)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -71,22 +64,12 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
     )
 
 
-async def fetch_models(
-    client: httpx.AsyncClient, *, api_base: str, api_key: str | None
-) -> list[Model]:
-    objects = await fetch_list(
-        client, url=f"{api_base}/models", label=LABEL, hint=KEY_HINT, headers=bearer(api_key)
-    )
-    return models_or_error([parse_model(obj) for obj in objects], LABEL)
-
-
-SPEC = ProviderSpec(
+SPEC = list_provider(
     name=NAME,
-    label=LABEL,
-    litellm_prefix=PREFIX,
-    key_env=KEY_ENV,
+    label="OpenRouter",
+    key_env="OPENROUTER_API_KEY",
     default_api_base="https://openrouter.ai/api/v1",
-    fetch=fetch_models,
-    catalog_needs_key=False,
+    parse=parse_model,
     vendor=None,
+    catalog_needs_key=False,
 )

@@ -21,8 +21,8 @@ from discovery_tui.providers.base import ProviderSpec, as_price, get_json, requi
 from discovery_tui.providers.openai_compatible import (
     base_model,
     bearer,
-    fetch_list,
     key_hint,
+    list_fetch,
     media_output,
     models_or_error,
 )
@@ -79,6 +79,9 @@ def parse_language_model(obj: Mapping[str, Any]) -> Model | None:
     )
 
 
+_fetch_plain_list = list_fetch(label=LABEL, hint=KEY_HINT, parse=parse_model)
+
+
 async def fetch_models(
     client: httpx.AsyncClient, *, api_base: str, api_key: str | None
 ) -> list[Model]:
@@ -94,10 +97,7 @@ async def fetch_models(
     if rich is not None:
         objects = require_list(rich, "models", LABEL)
         return models_or_error([parse_language_model(obj) for obj in objects], LABEL)
-    objects = await fetch_list(
-        client, url=f"{api_base}/models", label=LABEL, hint=KEY_HINT, headers=headers
-    )
-    return models_or_error([parse_model(obj) for obj in objects], LABEL)
+    return await _fetch_plain_list(client, api_base=api_base, api_key=api_key)
 
 
 SPEC = ProviderSpec(
