@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,8 @@ class Model:
     ``id`` is the provider's own id (``anthropic/claude-sonnet-4.6`` on OpenRouter,
     ``gemini-2.5-pro`` on Gemini, without ``models/``). ``litellm_model`` is the LiteLLM model
     string (``openrouter/anthropic/claude-sonnet-4.6``), which is also the config's ``model_name``.
-    Prices are USD per token. ``None`` means the provider does not say.
+    Prices are USD per token (cache prices: reading and writing the prompt cache). ``None``
+    means the provider does not say. ``filled`` names the fields another source filled in.
     """
 
     provider: str
@@ -25,6 +27,8 @@ class Model:
     max_output_tokens: int | None = None
     input_cost_per_token: float | None = None
     output_cost_per_token: float | None = None
+    cache_read_cost_per_token: float | None = None
+    cache_write_cost_per_token: float | None = None
     input_modalities: tuple[str, ...] = ("text",)
     output_modalities: tuple[str, ...] = ("text",)
     supports_tools: bool | None = None
@@ -34,6 +38,15 @@ class Model:
     # "api": read from the provider's live catalog; "builtin": a documented list shipped with
     # discovery-tui (Perplexity has no list endpoint); "demo": the offline demo catalog.
     source: str = "api"
+    description: str | None = None  # the catalog's own short text about the model, one line
+    # Fields filled from another source than the provider's catalog, as sorted
+    # (field name, source) pairs, e.g. (("input_cost_per_token", "models.dev"),). A tuple keeps
+    # Model frozen and hashable; read it with ``filled_from``.
+    filled: tuple[tuple[str, str], ...] = ()
+
+    def filled_from(self, field_name: str) -> str | None:
+        """Where a filled value came from (``"models.dev"``), None when the catalog said it."""
+        return dict(self.filled).get(field_name)
 
 
 @dataclass(frozen=True)
@@ -64,12 +77,15 @@ class Entry:
     model_info: dict[str, object]
 
 
+PickedBy = Literal["llm", "heuristic", "cached", "pinned"]  # how a pick was chosen
+
+
 @dataclass(frozen=True)
 class Pick:
     """The chosen model of one family at one provider, and how it was chosen."""
 
     family: str
     model: Model
-    by: str  # "llm" | "heuristic" | "cached" | "pinned"
+    by: PickedBy
     reason: str
     note: str | None = None  # e.g. "the judge would choose X" for a pin that is no longer best
