@@ -47,37 +47,18 @@ def load_families(path: Path | None = None) -> dict[str, Family]:
 
     Raises ConfigError naming the file, the family, the field and the fix.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from discovery_tui.yamlio import decode, parse, read_bytes
 
     source = path if path is not None else default_families_path()
-    try:
-        text = source.read_text(encoding="utf-8")
-    except OSError as exc:
+    raw = read_bytes(source)
+    if raw is None:
         raise ConfigError(
-            f"{source}: cannot read the families file ({exc.strerror or exc}); "
+            f"{source}: cannot read the families file (it does not exist); "
             "fix: check the path given to --families, or omit it to use the built-in families"
-        ) from exc
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        raise ConfigError(
-            f"{source}{_yaml_position(exc)}: not valid YAML ({_yaml_problem(exc)}); "
-            "fix: correct the YAML syntax there"
-        ) from exc
+        )
+    fix = "fix: correct the YAML syntax there"
+    data = parse(source, decode(source, raw), fix=fix)
     return _parse_document(data, source)
-
-
-def _yaml_position(exc: Exception) -> str:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is None:
-        return ""
-    return f", line {mark.line + 1}, column {mark.column + 1}"
-
-
-def _yaml_problem(exc: Exception) -> str:
-    problem = getattr(exc, "problem", None)
-    return str(problem) if problem else str(exc).splitlines()[0]
 
 
 def _parse_document(data: Any, source: Path) -> dict[str, Family]:
@@ -217,18 +198,50 @@ def _flag(body: dict[str, Any], name: str, source: Path) -> bool:
     return value
 
 
+# Specialised lines: a model whose id carries one of these words is a line of its own (a coding,
+# search or maths model), never a candidate of a general family, unless one of the family's
+# match patterns names the word itself (a family `kimi-code: match: ['^kimi-.*-code']`).
+SPECIALISED_WORDS = ("code", "coder", "codex", "coding", "search", "research", "math", "prover")
+_SPECIALISED = re.compile(
+    r"(?:^|[-_.])(" + "|".join(SPECIALISED_WORDS) + r")(?=$|[-_.:\d])", re.IGNORECASE
+)
+
+
+def specialised_words(bare_id: str) -> frozenset[str]:
+    """The specialised words in a bare id: ``kimi-k2.7-code`` -> {"code"}."""
+    return frozenset(w.lower() for w in _SPECIALISED.findall(bare_id))
+
+
+def _asked_words(patterns: Sequence[str]) -> frozenset[str]:
+    """The specialised words a family's match patterns name themselves (as whole words)."""
+    return frozenset(
+        word
+        for word in SPECIALISED_WORDS
+        for pattern in patterns
+        if re.search(rf"(?<![a-z]){word}(?![a-z])", pattern, re.IGNORECASE)
+    )
+
+
 @dataclass(frozen=True)
 class _Matcher:
     vendors: frozenset[str]
     match: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
+    asked: frozenset[str]  # specialised words the family's patterns ask for
 
-    def accepts(self, vendor: str | None, bare: str) -> bool:
+    def catches(self, vendor: str | None, bare: str) -> bool:
+        """Its vendors and a match pattern take the id (before exclusions and the word rule)."""
         if self.vendors and (vendor is None or vendor not in self.vendors):
             return False
-        if not any(p.search(bare) for p in self.match):
+        return any(p.search(bare) for p in self.match)
+
+    def excludes(self, bare: str) -> bool:
+        return any(p.search(bare) for p in self.exclude)
+
+    def accepts(self, vendor: str | None, bare: str) -> bool:
+        if not self.catches(vendor, bare) or self.excludes(bare):
             return False
-        return not any(p.search(bare) for p in self.exclude)
+        return specialised_words(bare) <= self.asked
 
 
 @functools.lru_cache(maxsize=256)
@@ -237,6 +250,7 @@ def _matcher(family: Family) -> _Matcher:
         vendors=frozenset(family.vendors),
         match=tuple(re.compile(p, re.IGNORECASE) for p in family.match),
         exclude=tuple(re.compile(p, re.IGNORECASE) for p in family.exclude),
+        asked=_asked_words(family.match),
     )
 
 
@@ -291,3 +305,86 @@ def candidates_by_family(
         if ranked:
             result[name] = ranked
     return result
+
+
+# --------------------------------------------------------------------------- not in any family
+
+_WORD_TOKEN = re.compile(r"^([a-z]+)\d[\d.]*[a-z]?$")
+_NUMBER_TOKEN = re.compile(r"^v?\d[\d.]*[a-z]?$")
+_STAGE_TOKEN = re.compile(r"^(?:preview|exp|experimental|beta|alpha|rc\d*|latest)$")
+
+
+@dataclass(frozen=True)
+class NewLine:
+    """Models of a known vendor that no family takes, as one line: ``claude-fable`` (anthropic)."""
+
+    name: str  # the ids without versions, dates, sizes or stage words: "claude-fable"
+    vendor: str  # "anthropic"
+    models: tuple[str, ...]  # its model ids, newest first
+    newest: date | None  # the release day of its newest model (None: the catalog does not say)
+
+
+def line_name(model_id: str) -> str:
+    """The line of an id: ``claude-fable-1`` -> ``claude-fable``, ``kimi-k2.7-code`` ->
+    ``kimi-code``, ``qwen3-coder-30b-a3b`` -> ``qwen-coder``, ``o3-mini`` -> ``o-mini``."""
+    bare = ranking.bare_id(model_id).split(":", 1)[0]
+    kept: list[str] = []
+    for index, token in enumerate(t for t in re.split(r"[-_ ]+", bare) if t):
+        word = _WORD_TOKEN.match(token)
+        if word and (index == 0 or len(word[1]) >= 2) and word[1] != "v":
+            kept.append(word[1])
+        elif not (
+            _NUMBER_TOKEN.match(token)
+            or _STAGE_TOKEN.match(token)
+            or ranking.is_dated_token(token)
+            or ranking.is_size_token(token)
+            or word
+        ):
+            kept.append(token)
+    return "-".join(kept) or bare
+
+
+def known_vendors(families: Mapping[str, Family]) -> frozenset[str]:
+    """Every vendor spelling that families.yaml names (anthropic, openai, google, x-ai, ...)."""
+    return frozenset(vendor for family in families.values() for vendor in family.vendors)
+
+
+def unmatched_lines(
+    models: Sequence[Model],
+    families: Mapping[str, Family],
+    *,
+    provider_vendor: str | None,
+    today: date,
+) -> list[NewLine]:
+    """The eligible chat models of known vendors that no family takes, grouped into lines,
+    newest line first (then by name), for the preview's "not in any family: claude-fable
+    (anthropic)". Models that a family's ``exclude`` removes on purpose (``gpt-5-mini``) are not
+    listed: the file already says no to them. Variants, non-chat and expiring models never are."""
+    vendors = known_vendors(families)
+    groups: dict[tuple[str, str], list[Model]] = {}
+    for model in models:
+        vendor = model_vendor(model, provider_vendor=provider_vendor)
+        if vendor is None or vendor not in vendors or not ranking.is_eligible(model, today=today):
+            continue
+        if family_of(model, families, provider_vendor=provider_vendor) is not None:
+            continue
+        if _excluded_on_purpose(model, vendor, families):
+            continue
+        groups.setdefault((line_name(model.id), vendor), []).append(model)
+    lines = [_line(name, vendor, group) for (name, vendor), group in groups.items()]
+    return sorted(lines, key=lambda line: (-(line.newest or date.min).toordinal(), line.name))
+
+
+def _excluded_on_purpose(model: Model, vendor: str, families: Mapping[str, Family]) -> bool:
+    bare = ranking.bare_id(model.id).split(":", 1)[0]
+    return any(
+        _matcher(f).catches(vendor, bare) and _matcher(f).excludes(bare) for f in families.values()
+    )
+
+
+def _line(name: str, vendor: str, group: list[Model]) -> NewLine:
+    def newest_first(model: Model) -> tuple[int, tuple[bool, int, str]]:
+        return (-(ranking.release_day(model) or date.min).toordinal(), ranking.tie_key(model))
+
+    ordered = sorted({m.id: m for m in group}.values(), key=newest_first)
+    return NewLine(name, vendor, tuple(m.id for m in ordered), ranking.release_day(ordered[0]))

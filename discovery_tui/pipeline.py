@@ -1,36 +1,28 @@
-"""One run as data: choose providers, fetch, match, choose, plan; then apply under a lock.
+"""One run as data: choose providers, fetch, match, choose (the plan: plan.py; apply: apply.py).
 
 Nothing here prints or prompts: the refresh command and the wizard render what it returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from discovery_tui.errors import UsageError
 from discovery_tui.fetch import FetchResult
 from discovery_tui.models import Model, Pick
-from discovery_tui.plan import (
-    Plan,
-    ProviderOutcome,
-    alias_changes,
-    alias_targets,
-    entries_for,
-    entry_changes,
-    precedence,
-)
-from discovery_tui.profile import Profile, save_profile
-from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey, resolve_key
+from discovery_tui.plan import ProviderOutcome, entries_for, precedence
+from discovery_tui.profile import Profile
+from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey
 
 if TYPE_CHECKING:
     import httpx
 
-    from discovery_tui.configfile import ConfigDocument
     from discovery_tui.families import Family
+    from discovery_tui.fetch import CatalogSource
     from discovery_tui.judge import JudgeSettings
     from discovery_tui.providers.base import ProviderSpec
 
@@ -45,7 +37,7 @@ class RunOptions:
     judge_base_url: str | None = None
     judge_model: str | None = None
     refresh_judge: bool = False
-    demo: bool = False
+    demo: bool = False  # the CLI's choice of catalog source (fetch.catalog_source), nothing else
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     today: date = field(default_factory=date.today)
 
@@ -70,17 +62,21 @@ def registry(profile: Profile) -> dict[str, ProviderSpec]:
 def provider_keys(
     specs: Mapping[str, ProviderSpec], *, demo: bool = False
 ) -> dict[str, ResolvedKey]:
-    if demo:
-        return {name: ResolvedKey("keyless") for name in specs}
-    return {name: resolve_key(spec) for name, spec in specs.items()}
+    """Each provider's key; kept for callers that hold no source (``source.keys(specs)``)."""
+    from discovery_tui.fetch import catalog_source
+
+    return catalog_source(demo=demo).keys(specs)
 
 
 def select_providers(
     specs: Mapping[str, ProviderSpec],
     requested: Sequence[str],
     keys: Mapping[str, ResolvedKey],
+    *,
+    offered: Collection[str] | None = None,
 ) -> tuple[list[ProviderSpec], list[str]]:
-    """(chosen, skipped). Without a request: every provider with a key, plus the keyless ones."""
+    """(chosen, skipped). Without a request: every provider with a key, plus the keyless ones,
+    among those the catalog source ``offered`` (all when None)."""
     unknown = [name for name in requested if name not in specs]
     if unknown:
         raise UsageError(
@@ -90,7 +86,11 @@ def select_providers(
     if requested:
         chosen = [specs[name] for name in dict.fromkeys(requested)]
     else:
-        chosen = [spec for name, spec in specs.items() if keys[name].source != "none"]
+        chosen = [
+            spec
+            for name, spec in specs.items()
+            if keys[name].source != "none" and (offered is None or name in offered)
+        ]
     chosen_names = {spec.name for spec in chosen}
     return chosen, [name for name in specs if name not in chosen_names]
 
@@ -101,25 +101,27 @@ async def compute(
     *,
     on_fetched: Callable[[FetchResult], None] | None = None,
     client: httpx.AsyncClient | None = None,
+    source: CatalogSource | None = None,
 ) -> Computation:
-    """Fetch every chosen provider at once, match families, choose picks (judge or ranking)."""
-    from discovery_tui.families import load_families
-    from discovery_tui.fetch import new_client
+    """Fetch every chosen provider at once, match families, choose picks (judge or ranking).
 
+    ``source`` is where catalogs come from; by default the one ``options.demo`` chooses.
+    """
+    from discovery_tui.families import load_families
+    from discovery_tui.fetch import catalog_source, new_client
+
+    source = source or catalog_source(demo=options.demo)
     families = load_families(options.families_path)
     specs = registry(profile)
-    keys = provider_keys(specs, demo=options.demo)
-    requested = options.providers
-    if options.demo and not requested:
-        from discovery_tui.demo import load_demo_catalog
-
-        requested = tuple(name for name in specs if name in load_demo_catalog())
-    chosen, skipped = select_providers(specs, requested, keys)
-    judge = _judge(options, profile)
+    keys = source.keys(specs)
+    chosen, skipped = select_providers(
+        specs, options.providers, keys, offered=source.offers(specs)
+    )
+    judge = _judge(options, profile) if source.uses_judge else None
     own_client = client is None
     http = client or new_client(timeout=options.timeout)
     try:
-        results = await _fetch(http, chosen, keys, options, on_fetched)
+        results = await _fetch(http, source, chosen, keys, options, on_fetched)
         outcomes = await _choose(http, chosen, results, families, options, profile, judge)
     finally:
         if own_client:
@@ -137,30 +139,19 @@ async def compute(
 
 async def _fetch(
     client: httpx.AsyncClient,
+    source: CatalogSource,
     chosen: Sequence[ProviderSpec],
     keys: Mapping[str, ResolvedKey],
     options: RunOptions,
     on_fetched: Callable[[FetchResult], None] | None,
 ) -> dict[str, FetchResult]:
-    from discovery_tui.fetch import demo_results, fetch_catalogs
-
-    if options.demo:
-        from discovery_tui.demo import load_demo_catalog
-
-        results = demo_results(chosen, load_demo_catalog())
-        for result in results.values():
-            if on_fetched:
-                on_fetched(result)
-        return results
-    return await fetch_catalogs(
+    return await source.fetch(
         client, chosen, keys=keys, timeout=options.timeout, on_result=on_fetched
     )
 
 
 def _judge(options: RunOptions, profile: Profile) -> JudgeSettings | None:
     """The judge of this run, if any; its SDK starts importing while the catalogs download."""
-    if options.demo:
-        return None
     from discovery_tui.judge import resolve_judge, warm_up
 
     judge = resolve_judge(
@@ -226,65 +217,3 @@ def _outcome(
         candidates=tuple(m for models in own_candidates.values() for m in models),
     )
 
-
-def build_plan(doc: ConfigDocument, computation: Computation) -> Plan:
-    """Compare what is wanted with the current config: entries and aliases."""
-    outcomes = computation.outcomes
-    wanted = [e for o in outcomes if o.status == "ok" for e in o.entries]
-    conflicts = set(doc.conflicts(wanted))
-    changes = entry_changes(doc, outcomes, conflicts, computation.models)
-    names_after = set(doc.model_names())
-    names_after -= {c.model_name for c in changes if c.kind == "removed"}
-    names_after |= {c.model_name for c in changes if c.kind == "added"}
-    targets = alias_targets(
-        computation.families,
-        outcomes,
-        recorded_picks=computation.recorded_picks,
-        provider_order=computation.provider_order,
-        names_after=names_after,
-    )
-    final, alias_diff = alias_changes(
-        computation.families, targets, doc.aliases(), names_after, computation.models
-    )
-    return Plan(
-        config_path=doc.path,
-        providers=outcomes,
-        changes=tuple(changes),
-        aliases=final,
-        alias_changes=tuple(alias_diff),
-        conflicts=tuple(sorted(conflicts)),
-    )
-
-
-def merge_plan(doc: ConfigDocument, plan: Plan) -> None:
-    """Merge the plan into the in-memory document (nothing is written).
-
-    Entries whose model_name a hand-written entry holds (``plan.conflicts``) are skipped by
-    ``ConfigDocument.apply`` itself.
-    """
-    doc.apply(
-        replace_providers=plan.refreshed,
-        entries=plan.entries,
-        aliases={c.alias: c.new for c in plan.alias_changes},
-    )
-
-
-def apply_plan(doc: ConfigDocument, plan: Plan) -> bool:
-    """Merge the plan into the document and write it (backup, atomic). True when written."""
-    merge_plan(doc, plan)
-    return doc.write(backup=True)
-
-
-def record_in_profile(profile: Profile, plan: Plan, *, launch_model: str | None = None) -> None:
-    """Keep each refreshed provider's picks and refresh time (a partial refresh reuses them)."""
-    picks = {p: dict(f) for p, f in profile.picks.items()}
-    last = dict(profile.last_refresh)
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    for outcome in plan.providers:
-        if outcome.status == "ok":
-            picks[outcome.name] = {f: p.model.litellm_model for f, p in outcome.picks.items()}
-            last[outcome.name] = now
-    updates: dict[str, object] = {"picks": picks, "last_refresh": last}
-    if launch_model is not None:
-        updates["launch_model"] = launch_model
-    save_profile(profile.path, updates)

@@ -1,26 +1,42 @@
-"""Compute what a refresh will change, as a frozen Plan that rendering and prompting only read."""
+"""What a refresh will change, as a frozen Plan that rendering and prompting only read.
+
+The plan decides, apply executes: :func:`build_plan` compares what the run wants with a plain-data
+snapshot of the target (:class:`TargetState`) and records the exact edits (entries added and
+where, removed, updated key by key, skipped because a name is not ours, aliases set and removed).
+An apply target (the config file; later a proxy's model API) performs exactly these edits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from discovery_tui.models import OWNER_KEY, Entry, Model, Pick
+from discovery_tui.ownership import (
+    OwnedEntry,
+    Section,
+    TargetState,
+    owned_keys,
+)
 
 if TYPE_CHECKING:
-    from discovery_tui.configfile import ConfigDocument
     from discovery_tui.families import Family
+    from discovery_tui.pipeline import Computation
     from discovery_tui.providers.base import ProviderSpec
 
+ChangeKind = Literal["added", "removed", "updated"]
+OutcomeStatus = Literal["ok", "failed", "skipped"]
 
+
+# ------------------------------------------------------------------------- the plan
 @dataclass(frozen=True)
 class ProviderOutcome:
     """One provider in this run: ok (refreshed), failed (kept as is) or skipped (not chosen)."""
 
     name: str
-    status: str  # "ok" | "failed" | "skipped"
+    status: OutcomeStatus
     error: str | None = None
     models: int = 0
     picks: Mapping[str, Pick] = field(default_factory=dict)
@@ -29,15 +45,37 @@ class ProviderOutcome:
 
 
 @dataclass(frozen=True)
+class KeyEdit:
+    """Set one owned key of an entry to ``value``, or (``remove``) delete it."""
+
+    section: Section
+    key: str
+    value: object = None
+    remove: bool = False
+
+
+@dataclass(frozen=True)
 class EntryChange:
+    """One edit of ``model_list``, exact enough for a target to perform without deciding.
+
+    added: ``entry`` goes after the owned entry named ``after`` (None: at the end), in plan
+    order. updated: ``edits`` are applied to the existing entry, in order (``entry`` gives the
+    key order for keys that are new). removed: the provider's entry of that name goes.
+    """
+
     model_name: str
     provider: str
-    kind: str  # "added" | "removed" | "updated"
+    kind: ChangeKind
     model: Model | None = None  # the catalog model, for added and updated entries
+    entry: Entry | None = None
+    after: str | None = None
+    edits: tuple[KeyEdit, ...] = ()
 
 
 @dataclass(frozen=True)
 class AliasChange:
+    """``alias`` goes from ``old`` to ``new`` (None: the alias is added / removed)."""
+
     alias: str
     old: str | None
     new: str | None
@@ -53,7 +91,7 @@ class Plan:
     alias_changes: tuple[AliasChange, ...]
     conflicts: tuple[str, ...] = ()  # model_names held by hand-written entries: ours skipped
 
-    def names(self, kind: str) -> list[str]:
+    def names(self, kind: ChangeKind) -> list[str]:
         return [change.model_name for change in self.changes if change.kind == kind]
 
     @property
@@ -72,7 +110,12 @@ class Plan:
     def entries(self) -> tuple[Entry, ...]:
         return tuple(e for p in self.providers if p.status == "ok" for e in p.entries)
 
+    def same_edits(self, other: Plan) -> bool:
+        """Whether ``other`` makes exactly the same edits (what a user approved)."""
+        return (self.changes, self.alias_changes) == (other.changes, other.alias_changes)
 
+
+# ------------------------------------------------------------------------- wanted entries
 def entry_for(model: Model, spec: ProviderSpec, *, api_base: str | None) -> Entry:
     """The config entry of one catalog model: a key reference, never a key."""
     params: dict[str, object] = {"model": model.litellm_model}
@@ -109,28 +152,80 @@ def entries_for(
     return tuple(entries)
 
 
+# ------------------------------------------------------------------------- building the plan
+def build_plan(state: TargetState, computation: Computation) -> Plan:
+    """Compare what is wanted with the target's state: the exact entry and alias edits."""
+    outcomes = computation.outcomes
+    wanted = [e for o in outcomes if o.status == "ok" for e in o.entries]
+    conflicts = conflicting_names(state, wanted)
+    changes = entry_changes(state, outcomes, set(conflicts), computation.models)
+    names_after = set(state.model_names)
+    names_after -= {c.model_name for c in changes if c.kind == "removed"}
+    names_after |= {c.model_name for c in changes if c.kind == "added"}
+    targets = alias_targets(
+        computation.families,
+        outcomes,
+        recorded_picks=computation.recorded_picks,
+        provider_order=computation.provider_order,
+        names_after=names_after,
+    )
+    final, alias_diff = alias_changes(
+        computation.families, targets, state.aliases, names_after, computation.models
+    )
+    return Plan(
+        config_path=state.path,
+        providers=outcomes,
+        changes=tuple(changes),
+        aliases=final,
+        alias_changes=tuple(alias_diff),
+        conflicts=tuple(sorted(conflicts)),
+    )
+
+
+def conflicting_names(state: TargetState, entries: Sequence[Entry]) -> list[str]:
+    """The names among ``entries`` held by an entry not owned by the entry's provider
+    (hand-written, or another provider's) and not already the provider's: skipped.
+
+    (Hand-written entries that share a model_name are LiteLLM load-balancing groups: fine.)
+    """
+    clashes: list[str] = []
+    for entry in entries:
+        held = state.holders.get(entry.model_name)
+        if held and entry.provider not in held and entry.model_name not in clashes:
+            clashes.append(entry.model_name)
+    return clashes
+
+
 def entry_changes(
-    doc: ConfigDocument,
+    state: TargetState,
     outcomes: Sequence[ProviderOutcome],
     conflicts: set[str],
     models: Mapping[str, Model],
 ) -> list[EntryChange]:
-    owned = doc.owned_entries()
+    """Per refreshed provider: its wanted entries added or updated (in order), then removals."""
     changes: list[EntryChange] = []
     for outcome in outcomes:
         if outcome.status != "ok":
             continue
-        current = owned.get(outcome.name, {})
-        wanted_names = set()
+        current = state.owned.get(outcome.name, {})
+        anchor = next(reversed(list(current)), None)  # new entries go after the last owned one
+        wanted_names: set[str] = set()
         for entry in outcome.entries:
-            if entry.model_name in conflicts:
+            if entry.model_name in conflicts or entry.model_name in wanted_names:
                 continue
             wanted_names.add(entry.model_name)
             model = models.get(entry.model_name)
-            if entry.model_name not in current:
-                changes.append(EntryChange(entry.model_name, outcome.name, "added", model))
-            elif doc.entry_changed(entry):
-                changes.append(EntryChange(entry.model_name, outcome.name, "updated", model))
+            existing = current.get(entry.model_name)
+            if existing is None:
+                changes.append(
+                    EntryChange(entry.model_name, outcome.name, "added", model, entry, anchor)
+                )
+            elif edits := key_edits(existing, entry):
+                changes.append(
+                    EntryChange(
+                        entry.model_name, outcome.name, "updated", model, entry, edits=edits
+                    )
+                )
         changes.extend(
             EntryChange(name, outcome.name, "removed")
             for name in current
@@ -139,6 +234,36 @@ def entry_changes(
     return changes
 
 
+def key_edits(current: OwnedEntry, entry: Entry) -> tuple[KeyEdit, ...]:
+    """The owned keys to remove (not wanted any more) and to set (new or different)."""
+    edits: list[KeyEdit] = []
+    sections: tuple[tuple[Section, Mapping[str, object], Mapping[str, object]], ...] = (
+        ("litellm_params", current.litellm_params, entry.litellm_params),
+        ("model_info", current.model_info, entry.model_info),
+    )
+    for section, have, want in sections:
+        owned = owned_keys(section, have, entry)
+        edits.extend(
+            KeyEdit(section, key, remove=True) for key in have if key in owned and key not in want
+        )
+        edits.extend(
+            KeyEdit(section, key, value)
+            for key, value in want.items()
+            if key not in have or have[key] != plain(value)
+        )
+    return tuple(edits)
+
+
+def plain(value: object) -> object:
+    """Tuples as lists, so a wanted value compares equal to the same value read back."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+# ------------------------------------------------------------------------- aliases
 def precedence(order: Sequence[str], registry_order: Sequence[str]) -> list[str]:
     """The profile's provider order first, then the registry's (first-party before aggregators)."""
     ranked = [name for name in order if name in registry_order]
@@ -207,3 +332,29 @@ def alias_changes(
             if new != old:
                 changes.append(AliasChange(alias, old, new, models.get(new) if new else None))
     return final, changes
+
+
+# ------------------------------------------------------------------------- after the plan
+def names_after(state: TargetState, plan: Plan | None) -> tuple[dict[str, str], list[str]]:
+    """(aliases, model names) of the target once ``plan`` is applied (None: as it is now),
+    in the order the target will have them (for the wizard's launch-model menu)."""
+    if plan is None:
+        return dict(state.aliases), list(state.model_names)
+    aliases = dict(state.aliases)
+    for change in plan.alias_changes:
+        if change.new is None:
+            aliases.pop(change.alias, None)
+        else:
+            aliases[change.alias] = change.new
+    removed = set(plan.names("removed"))
+    inserts: dict[str | None, list[str]] = {}
+    for added in plan.changes:
+        if added.kind == "added":
+            inserts.setdefault(added.after, []).append(added.model_name)
+    names: list[str] = []
+    for name in state.model_names:
+        if name not in removed:
+            names.append(name)
+        names.extend(inserts.pop(name, ()))
+    names.extend(inserts.pop(None, ()))
+    return aliases, names

@@ -66,22 +66,9 @@ class Profile:
 
 
 def _read_mapping(path: Path) -> Mapping[str, Any]:
-    if not path.exists():
-        return {}
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from discovery_tui.yamlio import load_yaml
 
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(
-            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', None) or 'parse error'}): "
-            "fix it or delete the file to start a new profile"
-        ) from exc
-    except OSError as exc:
-        raise ConfigError(f"Cannot read {path} ({exc.strerror}): check its permissions") from exc
+    data = load_yaml(path, fix="fix it, or delete the file to start a new profile")
     if data is None:
         return {}
     if not isinstance(data, dict):

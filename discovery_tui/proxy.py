@@ -16,21 +16,20 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from discovery_tui.errors import ConfigError, DiscoveryError
+from discovery_tui.errors import ConfigError, ProxyError
 from discovery_tui.profile import Profile
+
+if TYPE_CHECKING:
+    import httpx
 
 ENV_PREFIX = "os.environ/"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0", "[::1]"})
 PROBE_TIMEOUT = 3.0
 DEFAULT_READY_TIMEOUT = 120.0
 PICKER_PREFIXES = ("claude", "anthropic")  # Claude Code's /model picker lists only these ids
-
-
-class ProxyError(DiscoveryError):
-    """The proxy cannot be started, reached or used."""
 
 
 @dataclass(frozen=True)
@@ -75,20 +74,28 @@ def resolve_proxy_url(explicit: str | None, profile: Profile) -> str:
 
 
 def load_proxy_config(path: Path) -> ProxyConfig:
-    """Read ``path`` as LiteLLM does. Raises ConfigError naming the problem and the fix."""
-    data = _read_yaml(path)
+    """Read ``path`` as LiteLLM does, through the one config reader (``ConfigDocument``: the
+    same loading and validation as refresh), then check what LiteLLM needs of every entry and
+    alias. Raises ConfigError naming the problem and the fix."""
+    from discovery_tui.configfile import ConfigDocument
+
+    doc = ConfigDocument.load(path)
+    if not doc.state().exists:
+        raise ConfigError(
+            f"{path} does not exist: run `discovery-tui refresh` to write it, or pass --config"
+        )
     names: list[str] = []
     key_refs: dict[str, list[str]] = {}
     literal: list[str] = []
-    for index, entry in enumerate(_section(data, "model_list", list, path)):
+    for index, entry in enumerate(doc.section("model_list") or ()):
         name, api_key = _entry_fields(entry, index, path)
         names.append(name)
         if isinstance(api_key, str) and api_key.startswith(ENV_PREFIX):
             key_refs.setdefault(api_key[len(ENV_PREFIX) :].strip(), []).append(name)
         elif api_key not in (None, ""):
             literal.append(name)
-    aliases, hidden = _aliases(_section(data, "router_settings", dict, path), path)
-    general = _section(data, "general_settings", dict, path)
+    aliases, hidden = _aliases(doc.section("router_settings") or {}, path)
+    general = _section(doc.section("general_settings"), "general_settings", path)
     master = general.get("master_key")
     return ProxyConfig(
         path=path,
@@ -101,45 +108,11 @@ def load_proxy_config(path: Path) -> ProxyConfig:
     )
 
 
-def _read_yaml(path: Path) -> Mapping[str, Any]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(
-            f"{path} does not exist: run `discovery-tui refresh` to write it, or pass --config"
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"Cannot read {path} ({exc}): check the file and its permissions"
-        ) from exc
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "parse error"
-        raise ConfigError(
-            f"{path}{where}: not valid YAML ({problem}): fix it or restore {path}.bak"
-        ) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{path}: the top level must be a mapping (model_list:, router_settings:)"
-        )
-    return data
-
-
-def _section(data: Mapping[str, Any], key: str, kind: type, path: Path) -> Any:
-    value = data.get(key)
+def _section(value: Any, key: str, path: Path) -> Mapping[str, Any]:
     if value is None:
-        return kind()
-    if not isinstance(value, kind):
-        what = "a list" if kind is list else "a mapping"
-        raise ConfigError(f"{path}: '{key}' must be {what}: fix it or restore {path}.bak")
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: '{key}' must be a mapping: fix it or restore {path}.bak")
     return value
 
 
@@ -218,23 +191,32 @@ def picker_name(model: str, names: frozenset[str]) -> str:
 # --- probes -------------------------------------------------------------------------------
 
 
-def probe(url: str, path: str, *, timeout: float = PROBE_TIMEOUT) -> int | None:
+def new_probe_client() -> httpx.Client:
+    """The client of the probes (one per command; tests inject their own)."""
+    import httpx
+
+    return httpx.Client(timeout=PROBE_TIMEOUT)
+
+
+def probe(
+    client: httpx.Client, url: str, path: str, *, timeout: float = PROBE_TIMEOUT
+) -> int | None:
     """The HTTP status of ``GET url+path``, or None when nothing answers."""
     import httpx
 
     try:
-        response = httpx.get(url + path, timeout=timeout)
+        response = client.get(url + path, timeout=timeout)
     except httpx.HTTPError:
         return None
     return response.status_code
 
 
-def is_live(url: str) -> bool:
-    return probe(url, "/health/liveliness") == 200
+def is_live(client: httpx.Client, url: str) -> bool:
+    return probe(client, url, "/health/liveliness") == 200
 
 
-def is_ready(url: str) -> bool:
-    return probe(url, "/health/readiness") == 200
+def is_ready(client: httpx.Client, url: str) -> bool:
+    return probe(client, url, "/health/readiness") == 200
 
 
 def is_local(url: str) -> bool:
@@ -318,7 +300,9 @@ def start_proxy(
     return ProxyProcess(process=process, url=url, log_path=log_path, log_file=log_file)
 
 
-def wait_until_ready(proxy: ProxyProcess, *, timeout: float = DEFAULT_READY_TIMEOUT) -> None:
+def wait_until_ready(
+    proxy: ProxyProcess, client: httpx.Client, *, timeout: float = DEFAULT_READY_TIMEOUT
+) -> None:
     """Poll liveness then readiness; raise ProxyError naming the log when it exits or times out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -328,7 +312,7 @@ def wait_until_ready(proxy: ProxyProcess, *, timeout: float = DEFAULT_READY_TIME
                 f"The proxy exited with code {code} before it was ready: see {proxy.log_path}"
                 f"{_log_tail(proxy.log_path)}"
             )
-        if is_live(proxy.url) and is_ready(proxy.url):
+        if is_live(client, proxy.url) and is_ready(client, proxy.url):
             return
         time.sleep(0.25)
     raise ProxyError(

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.models import OWNER_KEY, Entry
+from discovery_tui.plan import conflicting_names
 
 P = "openrouter"
 Q = "xai"
@@ -192,7 +193,7 @@ def test_a_refresh_changes_only_what_it_owns_and_twice_is_once(case: Case) -> No
         path = Path(folder) / "config.yaml"
         path.write_text(case.text)
         before = ConfigDocument.load(path)
-        clashes = set(before.conflicts(case.entries))
+        clashes = set(conflicting_names(before.state(), case.entries))
         user_keys = {
             name: (e["litellm_params"].get("rpm"), e["model_info"].get("note"))
             for name, e in before.owned_entries().get(P, {}).items()

@@ -10,6 +10,8 @@ import pytest
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.errors import ConfigError
 from discovery_tui.models import OWNER_KEY, Entry
+from discovery_tui.ownership import OwnedEntry
+from discovery_tui.plan import KeyEdit, conflicting_names, key_edits
 
 KEY = "os.environ/OPENROUTER_API_KEY"
 
@@ -242,7 +244,7 @@ def test_a_name_held_by_a_hand_written_entry_is_skipped_and_reported(tmp_path: P
     path = write(tmp_path, CONFIG)
     doc = ConfigDocument.load(path)
     clash = entry("mine")
-    assert doc.conflicts([clash, entry("openrouter/a"), entry("xai/grok-4")]) == [
+    assert conflicting_names(doc.state(), [clash, entry("openrouter/a"), entry("xai/grok-4")]) == [
         "mine",
         "xai/grok-4",
     ]
@@ -253,26 +255,62 @@ def test_a_name_held_by_a_hand_written_entry_is_skipped_and_reported(tmp_path: P
     assert "openrouter/a" in names
 
 
-def test_entry_changed(tmp_path: Path) -> None:
-    doc = ConfigDocument.load(write(tmp_path, CONFIG))
+def test_the_plan_updates_only_entries_whose_owned_keys_differ(tmp_path: Path) -> None:
+    state = ConfigDocument.load(write(tmp_path, CONFIG)).state()
+
+    def edits(wanted: Entry) -> tuple[KeyEdit, ...] | None:
+        current = state.owned.get(wanted.provider, {}).get(wanted.model_name)
+        return None if current is None else key_edits(current, wanted)
+
     same = Entry(
         "openrouter/gone",
         "openrouter",
         {"model": "openrouter/gone", "api_key": KEY},
         {"mode": "chat", OWNER_KEY: "openrouter"},
     )
-    assert not doc.entry_changed(same)
-    assert doc.entry_changed(entry("openrouter/gone", max_input_tokens=1))
-    assert doc.entry_changed(entry("openrouter/brand-new"))
-    assert doc.entry_changed(entry("openrouter/a", input_cost_per_token=3e-06))  # api_base goes
-    assert not doc.entry_changed(
-        Entry(
-            "openrouter/a",
-            "openrouter",
-            {"model": "openrouter/a", "api_key": KEY, "api_base": "http://127.0.0.1:9000/api/v1"},
-            {"mode": "chat", "input_cost_per_token": 3e-06, OWNER_KEY: "openrouter"},
-        )
+    assert edits(same) == ()
+    assert edits(entry("openrouter/gone", max_input_tokens=1)) == (
+        KeyEdit("model_info", "max_input_tokens", 1),
     )
+    assert edits(entry("openrouter/brand-new")) is None  # added, not updated
+    assert edits(entry("openrouter/a", input_cost_per_token=3e-06)) == (
+        KeyEdit("litellm_params", "api_base", remove=True),  # the user's my_note and rpm stay
+    )
+    assert (
+        edits(
+            Entry(
+                "openrouter/a",
+                "openrouter",
+                {
+                    "model": "openrouter/a",
+                    "api_key": KEY,
+                    "api_base": "http://127.0.0.1:9000/api/v1",
+                },
+                {"mode": "chat", "input_cost_per_token": 3e-06, OWNER_KEY: "openrouter"},
+            )
+        )
+        == ()
+    )
+
+
+def test_the_state_is_plain_data(tmp_path: Path) -> None:
+    state = ConfigDocument.load(write(tmp_path, CONFIG)).state()
+    assert state.model_names == ("openrouter/a", "mine", "openrouter/gone", "xai/grok-4")
+    assert state.holders["mine"] == frozenset({None})
+    assert state.holders["xai/grok-4"] == frozenset({"xai"})
+    assert list(state.owned["openrouter"]) == ["openrouter/a", "openrouter/gone"]
+    assert state.owned["xai"]["xai/grok-4"] == OwnedEntry(
+        "xai/grok-4",
+        "xai",
+        {"model": "xai/grok-4", "api_key": "os.environ/XAI_API_KEY"},
+        {"mode": "chat", OWNER_KEY: "xai"},
+    )
+    assert state.aliases == {
+        "claude": "openrouter/a",
+        "hidden-one": "openrouter/a",
+        "mine-alias": "mine",
+    }
+    assert state.exists and not ConfigDocument.load(tmp_path / "absent.yaml").state().exists
 
 
 def test_reading_helpers(tmp_path: Path) -> None:

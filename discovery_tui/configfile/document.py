@@ -1,0 +1,228 @@
+"""config.yaml as a comment-preserving document: load, validate, snapshot, perform a plan, write.
+
+Ownership (see :mod:`discovery_tui.ownership`): an entry of ``model_list`` is the tool's when
+``model_info[OWNER_KEY]`` names a provider. The plan (:mod:`discovery_tui.plan`) decides every
+edit from the document's :meth:`ConfigDocument.state`; :meth:`ConfigDocument.execute` performs
+exactly those edits. Entries without the mark, entries of other providers, comments, key order,
+quotes, blank lines and every other section are kept (ruamel.yaml round trip; see ``dump``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from discovery_tui.configfile.dialect import plain, round_trip_yaml
+from discovery_tui.configfile.edits import alias_table, alias_target, edit_aliases, edit_entries
+from discovery_tui.configfile.layout import Layout, is_blank_or_comment
+from discovery_tui.configfile.validation import owner_of, validate
+from discovery_tui.errors import ConfigError
+from discovery_tui.fileio import atomic_write_text
+from discovery_tui.ownership import OwnedEntry, TargetState
+from discovery_tui.yamlio import parse, read_bytes, restore_hint
+
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
+
+    from discovery_tui.models import Entry
+    from discovery_tui.plan import AliasChange, EntryChange, Plan
+
+
+class ConfigDocument:
+    """One config.yaml, loaded for a round trip. Build it with :meth:`load`."""
+
+    path: Path
+
+    def __init__(
+        self, path: Path, data: CommentedMap, *, raw: bytes | None, layout: Layout
+    ) -> None:
+        self.path = path
+        self._data = data
+        self._raw = raw
+        self._layout = layout
+        self._dirty = False
+        self._state: TargetState | None = None
+
+    # ----------------------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, path: Path) -> ConfigDocument:
+        """Read and validate ``path``; a missing file is an empty document.
+
+        Malformed YAML or a shape LiteLLM cannot use raises :class:`ConfigError` with the line
+        (and column), the problem and the fix; the file is not touched.
+        """
+        from ruamel.yaml.comments import CommentedMap
+
+        raw = read_bytes(path)
+        if raw is None:
+            return cls(path, CommentedMap(), raw=None, layout=Layout.default())
+        layout, body = Layout.split(path, raw)
+        offset = layout.preamble.count("\n")
+        fix = restore_hint(path, "fix the YAML")
+        data = parse(path, body, fix=fix, yaml=round_trip_yaml(), line_offset=offset)
+        if data is None:
+            if all(is_blank_or_comment(line) for line in body.splitlines()):
+                layout.preamble += body  # only comments: keep them above what is added
+            data = CommentedMap()
+        validate(path, data, line_offset=offset)
+        return cls(path, data, raw=raw, layout=layout)
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file no longer holds the bytes :meth:`load` read (an edit since then).
+
+        Cheap (one read, no parse): a caller that loaded early can load again only when needed.
+        """
+        return read_bytes(self.path) != self._raw
+
+    # ----------------------------------------------------------------------------- reading
+    def state(self) -> TargetState:
+        """The document as plain data: what a plan is built from."""
+        if self._state is None:
+            self._state = self._snapshot()
+        return self._state
+
+    def _snapshot(self) -> TargetState:
+        owned: dict[str, dict[str, OwnedEntry]] = {}
+        holders: dict[str, set[str | None]] = {}
+        for item in self._items():
+            name, owner = item.get("model_name"), owner_of(item)
+            if isinstance(name, str):
+                holders.setdefault(name, set()).add(owner)
+            if owner is not None:
+                params = item.get("litellm_params")
+                entry = OwnedEntry(
+                    str(name),
+                    owner,
+                    plain(params) if isinstance(params, Mapping) else {},
+                    plain(item["model_info"]),
+                )
+                owned.setdefault(owner, {})[str(name)] = entry
+        return TargetState(
+            path=self.path,
+            owned=owned,
+            holders={name: frozenset(who) for name, who in holders.items()},
+            model_names=tuple(self.model_names()),
+            aliases=self.aliases(),
+            exists=self._raw is not None,
+        )
+
+    def owned_entries(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """provider -> {model_name: plain-dict copy of the entry} for the entries the tool owns."""
+        owned: dict[str, dict[str, dict[str, Any]]] = {}
+        for item in self._items():
+            owner = owner_of(item)
+            if owner is not None:
+                owned.setdefault(owner, {})[str(item["model_name"])] = plain(item)
+        return owned
+
+    def model_names(self) -> list[str]:
+        """Every entry's ``model_name`` (hand-written ones too), in file order."""
+        return [str(item["model_name"]) for item in self._items() if "model_name" in item]
+
+    def aliases(self) -> dict[str, str]:
+        """``router_settings.model_group_alias`` as alias -> target (``{model: X}`` form too)."""
+        result: dict[str, str] = {}
+        for alias, value in (alias_table(self._data) or {}).items():
+            target = alias_target(value)
+            if target is not None:
+                result[str(alias)] = target
+        return result
+
+    def section(self, key: str) -> Any:
+        """A plain-Python copy of one top-level section (None when absent)."""
+        return plain(self._data.get(key))
+
+    # ----------------------------------------------------------------------------- changing
+    def execute(self, plan: Plan) -> None:
+        """Perform ``plan``'s edits in memory (nothing is written); the plan must have been
+        built from this document's :meth:`state`."""
+        self._edit(plan.changes, plan.alias_changes)
+
+    def apply(
+        self,
+        *,
+        replace_providers: Collection[str],
+        entries: Sequence[Entry],
+        aliases: Mapping[str, str | None],
+    ) -> None:
+        """Plan and perform a refresh in one step: the owned entries of each provider of
+        ``replace_providers`` become its ``entries``, and ``aliases`` (alias -> model_name,
+        None removes it) are set. The same edits as :func:`discovery_tui.plan.build_plan`."""
+        from discovery_tui.plan import AliasChange, ProviderOutcome, conflicting_names
+        from discovery_tui.plan import entry_changes as plan_entry_changes
+
+        state = self.state()
+        outcomes = [
+            ProviderOutcome(p, "ok", entries=tuple(e for e in entries if e.provider == p))
+            for p in _provider_order(replace_providers, entries)
+        ]
+        conflicts = set(conflicting_names(state, entries))
+        changes = plan_entry_changes(state, outcomes, conflicts, {})
+        alias_changes = [AliasChange(a, state.aliases.get(a), t) for a, t in aliases.items()]
+        self._edit(changes, alias_changes)
+
+    def _edit(self, changes: Sequence[EntryChange], aliases: Sequence[AliasChange]) -> None:
+        edited = edit_entries(self._data, changes)
+        edited = edit_aliases(self._data, aliases) or edited
+        if edited:
+            self._dirty = True
+            self._state = None
+
+    # ----------------------------------------------------------------------------- writing
+    def dump(self) -> str:
+        """The document as YAML text.
+
+        ruamel.yaml keeps comments, key order, quotes, blank lines, anchors and tags. Its limits:
+        one indentation style for the whole file (guessed from the file; mixed styles are
+        normalised), ``~`` nulls are written as empty values, and a long plain scalar folded over
+        several lines is joined. A file is only rewritten when the tool changed something.
+        """
+        stream = io.StringIO()
+        round_trip_yaml(self._layout.indent).dump(self._data, stream)
+        return self._layout.render(stream.getvalue())
+
+    def write(self, *, backup: bool = True) -> bool:
+        """Write the document if it differs from the file; True when the file was written.
+
+        Nothing is written (not one byte) when nothing was edited or the text equals the
+        file's bytes. The previous file is kept as ``<name>.bak`` (``backup=True``). If the file
+        changed on disk since ``load``, nothing is written and :class:`ConfigError` says so.
+        """
+        current = read_bytes(self.path)
+        if current != self._raw:
+            raise ConfigError(
+                f"{self.path} was changed by something else while discovery-tui was running; "
+                "nothing was written: run discovery-tui again"
+            )
+        if not self._dirty:
+            return False
+        text = self.dump()
+        data = text.encode("utf-8")
+        if data == current:
+            return False
+        atomic_write_text(self.path, text, backup=backup and current is not None)
+        self._raw = data
+        self._dirty = False
+        return True
+
+    def _items(self) -> Iterator[Any]:
+        from ruamel.yaml.comments import CommentedMap
+
+        seq = self._data.get("model_list")
+        for item in seq if isinstance(seq, list) else ():
+            if isinstance(item, CommentedMap):
+                yield item
+
+
+def _provider_order(replace: Collection[str], entries: Sequence[Entry]) -> list[str]:
+    """Replaced providers, deterministically: order of first appearance in entries, then sorted."""
+    chosen = set(replace)
+    order: list[str] = []
+    for entry in entries:
+        if entry.provider not in chosen:
+            raise ValueError(f"entry {entry.model_name!r} of {entry.provider!r} not replaced")
+        if entry.provider not in order:
+            order.append(entry.provider)
+    return order + sorted(chosen.difference(order))
