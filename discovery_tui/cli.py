@@ -1,7 +1,9 @@
-"""Command line: argparse only; each subcommand lives in its own module, imported when used.
+"""Command line: argparse only; each command lives in ``discovery_tui/commands/<verb>.py``,
+imported when used (the bare command is ``commands/wizard.py``).
 
-A subcommand module exposes ``add_arguments(parser)`` and ``run(args) -> int``. The CLI catches
-only DiscoveryError and KeyboardInterrupt, prints one line, and returns an exit code;
+A command module exposes ``add_arguments(parser)`` and ``run(args, io) -> result`` (a frozen
+dataclass with ``exit_code``); ``discovery_tui/render/<verb>.py`` prints the result. The CLI
+catches only DiscoveryError and KeyboardInterrupt, prints one line, and returns an exit code;
 ``DISCOVERY_TUI_DEBUG=1`` shows the traceback instead.
 """
 
@@ -19,11 +21,17 @@ from discovery_tui.errors import EXIT_INTERRUPTED, DiscoveryError
 
 # name -> (module, one-line help). Adding a command: one module, one line here.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "refresh": ("discovery_tui.refresh", "refresh providers without prompts"),
-    "doctor": ("discovery_tui.doctor", "check config.yaml and the running proxy, alias by alias"),
-    "launch": ("discovery_tui.launch", "start Claude Code through the proxy"),
-    "keys": ("discovery_tui.keys", "set, list or delete provider keys in the keyring"),
-    "undo": ("discovery_tui.undo", "restore config.yaml.bak (the restore is itself undoable)"),
+    "refresh": ("discovery_tui.commands.refresh", "refresh providers without prompts"),
+    "doctor": (
+        "discovery_tui.commands.doctor",
+        "check config.yaml and the running proxy, alias by alias",
+    ),
+    "launch": ("discovery_tui.commands.launch", "start Claude Code through the proxy"),
+    "keys": ("discovery_tui.commands.keys", "set, list or delete provider keys in the keyring"),
+    "undo": (
+        "discovery_tui.commands.undo",
+        "restore config.yaml.bak (the restore is itself undoable)",
+    ),
 }
 
 
@@ -58,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    wizard = importlib.import_module("discovery_tui.wizard_args")
-    wizard.add_arguments(parser)
+    from discovery_tui.options import add_wizard_arguments
+
+    add_wizard_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         commands.add_parser(name, help=help_text, description=help_text, module=module_name)
@@ -67,10 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    wizard = "discovery_tui.wizard_args"
-    module_name = wizard if args.command is None else SUBCOMMANDS[args.command][0]
-    result: int = importlib.import_module(module_name).run(args)
-    return result
+    """Run the command's module, print its result with the matching render module."""
+    from discovery_tui.commands import Io
+
+    verb = args.command or "wizard"
+    io = Io.terminal()
+    result = importlib.import_module(f"discovery_tui.commands.{verb}").run(args, io)
+    importlib.import_module(f"discovery_tui.render.{verb}").show(result, io.screen)
+    code: int = result.exit_code
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,10 +95,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DiscoveryError as exc:
         if os.environ.get("DISCOVERY_TUI_DEBUG"):
             raise
-        print(f"discovery-tui: {exc}", file=sys.stderr)
+        from discovery_tui.fileio import completed_writes, interrupted_message
+
+        cancelled = exc.exit_code == EXIT_INTERRUPTED and completed_writes()
+        print(f"discovery-tui: {interrupted_message() if cancelled else exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         if os.environ.get("DISCOVERY_TUI_DEBUG"):
             raise
-        print("discovery-tui: interrupted; nothing was written", file=sys.stderr)
+        from discovery_tui.fileio import interrupted_message
+
+        print(f"discovery-tui: {interrupted_message()}", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -42,6 +42,18 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_wizard_arguments(parser: argparse.ArgumentParser) -> None:
+    """The bare command's options (the wizard): the common ones and ``--provider``."""
+    add_common_arguments(parser)
+    parser.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="preselect only this provider (repeatable)",
+    )
+
+
 def is_interactive() -> bool:
     """A person at a terminal: stdin and stdout are TTYs and CI is not set."""
     if os.environ.get("CI"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from discovery_tui.errors import DiscoveryError
+from discovery_tui.errors import DiscoveryError, KeyringUnavailableError
 
 if TYPE_CHECKING:
     from discovery_tui.providers.base import ProviderSpec
@@ -82,6 +82,21 @@ def keyring_get(provider: str) -> str | None:
     return value or None
 
 
+def keyring_set(provider: str, value: str, *, variable: str) -> None:
+    """Store the provider's key in the keyring: the one keyring writer (``keys set`` and the
+    wizard). Raises KeyringUnavailableError naming ``variable`` as the way around it."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, provider, value)
+    except (KeyringError, RuntimeError, OSError) as exc:
+        raise KeyringUnavailableError(
+            f"The keyring refused to store the {provider} key ({type(exc).__name__}): unlock "
+            f"it and retry, or set {variable} in the environment instead"
+        ) from exc
+
+
 def keyring_available() -> bool:
     """True when a real keyring backend (not the 'fail' or null one) is configured."""
     try:
@@ -110,20 +125,8 @@ def resolve_key(spec: ProviderSpec, *, use_keyring: bool = True) -> ResolvedKey:
     return ResolvedKey("none")
 
 
-SECRET_ENV_VARS = ("DISCOVERY_TUI_JUDGE_API_KEY", "LITELLM_MASTER_KEY")
-
-
-def known_secrets() -> list[str]:
-    """The key values in this process's environment (every built-in provider's key variable,
-    the judge's, the proxy's master key), longest first, to scrub from text a server sent back.
-    Values under 8 characters are left out: they are not real keys, and scrubbing them would
-    mangle ordinary words."""
-    from discovery_tui.providers import PROVIDERS
-
-    names = {spec.key_env for spec in PROVIDERS.values() if spec.key_env}
-    names.update(SECRET_ENV_VARS)
-    values = {os.environ.get(name, "").strip() for name in names}
-    return sorted((v for v in values if len(v) >= 8), key=len, reverse=True)
+# Moved to discovery_tui.secrets (the one key scrubber); kept importable from here.
+from discovery_tui.secrets import SECRET_ENV_VARS, known_secrets  # noqa: E402, F401
 
 
 def missing_key_error(spec: ProviderSpec) -> DiscoveryError:

@@ -8,6 +8,21 @@ from pathlib import Path
 import pytest
 from fake_provider import FakeProvider
 
+# --- models.dev: never the internet (P3) -----------------------------------------------------
+
+# A closed port on 127.0.0.1: a run that would ask models.dev fails at once with a note.
+# Every test process and every child it starts inherits it; a test that wants enrichment
+# serves a sample on the fake server and sets MODELS_DEV_API_URL itself.
+UNREACHABLE_MODELS_DEV = "http://127.0.0.1:9/models-dev-is-not-asked-in-tests.json"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _models_dev_stays_local() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MODELS_DEV_API_URL", UNREACHABLE_MODELS_DEV)
+        yield
+
+
 # --- real catalog samples (outside the repository; absent in a fresh clone) -----------------
 
 CATALOGS_DIR = Path(__file__).resolve().parents[2] / "shared" / "catalogs"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import Iterator, Mapping
@@ -341,3 +342,64 @@ def test_profile_gives_url_and_master_key_variable(
     assert code == 0, report
     assert report["proxy_url"] == proxy.url
     assert "TEAM_PROXY_KEY" in check(report, "master key")["detail"]
+
+
+# --- injected clients: every request of doctor goes through them ---------------------------
+
+
+def test_every_request_goes_through_the_injected_clients(tmp_path: Path) -> None:
+    import httpx
+
+    from discovery_tui.commands.doctor import run_checks
+    from discovery_tui.commands.doctor_checks import DoctorOptions
+
+    seen: list[tuple[str, str, str | None]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path, request.headers.get("authorization")))
+        if request.url.path == "/v1/models":
+            return httpx.Response(200, json={"data": [{"id": n} for n in (*ALIASES, *MODELS)]})
+        if request.url.path == "/v1/chat/completions":
+            if json.loads(request.content)["model"] == "gpt":
+                return httpx.Response(500, json={"error": {"message": f"bad key {PROVIDER_KEY}"}})
+            return httpx.Response(200, json={"choices": []})
+        return httpx.Response(200)
+
+    options = DoctorOptions(
+        config_path=write_config(tmp_path / "config.yaml"),
+        proxy_url="http://proxy.invalid:4000",
+        master_key_env="LITELLM_MASTER_KEY",
+        providers=PROVIDERS,
+    )
+    transport = httpx.MockTransport(answer)
+    alias_client = httpx.AsyncClient(transport=transport)
+    with httpx.Client(transport=transport) as client:
+        checks = run_checks(options, client, alias_client)
+    asyncio.run(alias_client.aclose())
+
+    status = {c.name: c.status for c in checks}
+    assert status["proxy live"] == status["proxy ready"] == status["master key"] == "ok"
+    assert status["alias claude"] == "ok" and status["alias gpt"] == "fail"
+    gpt = next(c for c in checks if c.name == "alias gpt")
+    assert PROVIDER_KEY not in gpt.detail and "bad key ***" in gpt.detail  # scrubbed
+    paths = sorted({(method, path) for method, path, _ in seen})
+    assert paths == [
+        ("GET", "/health/liveliness"),
+        ("GET", "/health/readiness"),
+        ("GET", "/v1/models"),
+        ("POST", "/v1/chat/completions"),
+    ]
+    assert all(auth == f"Bearer {MASTER}" for _, path, auth in seen if path.startswith("/v1/"))
+
+
+def test_a_probe_that_cannot_connect_is_none_not_an_error() -> None:
+    import httpx
+
+    from discovery_tui.proxy import is_live, probe
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        assert probe(client, "http://127.0.0.1:9", "/health/liveliness") is None
+        assert not is_live(client, "http://127.0.0.1:9")

@@ -18,7 +18,12 @@ from fake_upstream import FakeProxy, memory_keyring, write_stand_in_claude
 
 from discovery_tui.cli import main
 from discovery_tui.providers import PROVIDERS
-from discovery_tui.proxy import is_live
+from discovery_tui.proxy import is_live, new_probe_client
+
+
+def live(url: str) -> bool:
+    with new_probe_client() as client:
+        return is_live(client, url)
 
 MASTER = "sk-launch-master-42c1"
 FAKE_KEYS = {"OPENROUTER_API_KEY": "or-key-aa11bb22", "XAI_API_KEY": "xai-key-cc33dd44"}
@@ -207,7 +212,7 @@ def test_runs_claude_with_the_variables_and_its_exit_code(
     assert env["ANTHROPIC_DEFAULT_HAIKU_MODEL"] == "claude-fast"
     assert "ANTHROPIC_API_KEY" not in env
     assert seen["status"] == 200 and "message_stop" in seen["stream"]
-    assert is_live(proxy.url)  # a proxy it did not start is left running
+    assert live(proxy.url)  # a proxy it did not start is left running
 
 
 def test_claude_not_on_path(
@@ -243,7 +248,7 @@ def test_starts_the_proxy_with_keyring_keys_and_stops_it(
     seen = recorded(work)
     assert seen["status"] == 200  # Claude Code talked to the proxy launch started
     assert not any(value in json.dumps(seen["env"]) for value in FAKE_KEYS.values())
-    assert not is_live(url)  # stopped when Claude Code exited
+    assert not live(url)  # stopped when Claude Code exited
 
 
 def test_environment_keys_win_over_the_keyring(
@@ -290,6 +295,7 @@ def test_proxy_command_not_found(work: Path, capsys: pytest.CaptureFixture[str])
 def test_remote_proxy_is_not_started(
     work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("discovery_tui.launch.is_live", lambda url: False)  # no probe leaves
+    # no probe leaves the machine
+    monkeypatch.setattr("discovery_tui.commands.launch.is_live", lambda client, url: False)
     assert main(["launch", "--proxy-url", "http://proxy.example:4000"]) == 1
     assert "not on this machine" in capsys.readouterr().err

@@ -174,7 +174,8 @@ def test_a_key_typed_into_the_wizard_is_never_shown_or_written(
     from rich.console import Console
 
     from discovery_tui.cli import build_parser
-    from discovery_tui.wizard import Prompter, run_wizard
+    from discovery_tui.commands.wizard import run_wizard
+    from discovery_tui.prompt import Prompter
 
     backend = memory_keyring()
     previous = keyring.get_keyring()
@@ -291,3 +292,27 @@ def test_catalog_keys_in_the_environment_are_sent_only_as_headers(h: Harness) ->
     headers = {r.path: r.headers.get("authorization") for r in h.server.requests}
     assert f"Bearer {XAI_KEY}" in headers.values()
     assert f"Bearer {OPENROUTER_KEY}" in headers.values()
+
+
+# --------------------------------------------------------------------------- the one scrubber
+
+
+def test_scrub_masks_every_key_longest_first_and_leaves_short_values() -> None:
+    from discovery_tui.secrets import MASK, scrub
+
+    text = f"echo {OPENROUTER_KEY} and sk-or-SECRET, then sk-1234 and abc"
+    cleaned = scrub(text, ["sk-or-SECRET", OPENROUTER_KEY, "sk-1234", "abc", None, ""])
+    assert cleaned == f"echo {MASK} and {MASK}, then {MASK} and abc"
+
+
+def test_known_secrets_are_the_environment_keys_of_eight_characters_or_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from discovery_tui.secrets import known_secrets
+
+    monkeypatch.setenv("XAI_API_KEY", XAI_KEY)
+    monkeypatch.setenv("DISCOVERY_TUI_JUDGE_API_KEY", JUDGE_KEY)
+    monkeypatch.setenv("LITELLM_MASTER_KEY", "short")
+    found = known_secrets()
+    assert XAI_KEY in found and JUDGE_KEY in found and "short" not in found
+    assert found == sorted(found, key=len, reverse=True)

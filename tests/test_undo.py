@@ -11,7 +11,7 @@ from typing import ClassVar
 import pytest
 from cli_harness import USER_CONFIG, Harness, harness_for
 
-from discovery_tui import undo
+from discovery_tui.commands import undo
 from discovery_tui.errors import EXIT_INTERRUPTED
 from discovery_tui.fileio import locked
 
@@ -225,18 +225,18 @@ class FakePrompter:
         FakePrompter.asked.append((message, default))
         answer = FakePrompter.answers.pop(0)
         if answer is None:
-            from discovery_tui.wizard import Cancelled
+            from discovery_tui.errors import Cancelled
 
-            raise Cancelled
+            raise Cancelled("interrupted; nothing was written")
         return answer
 
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> type[FakePrompter]:
-    import discovery_tui.wizard
+    import discovery_tui.prompt
 
     monkeypatch.setattr("discovery_tui.options.is_interactive", lambda: True)
-    monkeypatch.setattr(discovery_tui.wizard, "Prompter", FakePrompter)
+    monkeypatch.setattr(discovery_tui.prompt, "Prompter", FakePrompter)
     FakePrompter.answers = []
     FakePrompter.asked = []
     return FakePrompter

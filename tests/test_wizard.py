@@ -3,7 +3,7 @@
 Every branch: Enter through the defaults, unselecting providers, --provider, a provider without
 a key (skip it, enter a key into an in-memory keyring, no keyring at all), Ctrl-C at each prompt
 (exit 130, every file untouched: bytes and mtimes), declining, nothing to change, the launch
-choice, a failed provider (exit 3), and `confirm_apply` for `refresh`.
+choice, a failed provider (exit 3), and the apply question `refresh` asks too.
 """
 
 from __future__ import annotations
@@ -26,16 +26,12 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from discovery_tui.cli import build_parser
-from discovery_tui.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, UsageError
+from discovery_tui.commands.wizard import last_refresh_text, launch_default, run_wizard
+from discovery_tui.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, Cancelled, UsageError
 from discovery_tui.profile import Profile
+from discovery_tui.prompt import Prompter
 from discovery_tui.providers import PROVIDERS
-from discovery_tui.wizard import (
-    Prompter,
-    confirm_apply,
-    last_refresh_text,
-    launch_default,
-    run_wizard,
-)
+from discovery_tui.render.plan import apply_question
 
 ENTER = "\r"
 SPACE = " "
@@ -401,7 +397,7 @@ def test_without_a_keyring_it_names_the_variable_and_skips(world: World) -> None
 
 
 def test_the_checkbox_shows_key_state_and_last_refresh(world: World) -> None:
-    from discovery_tui.wizard import provider_options, start_session
+    from discovery_tui.commands.wizard import provider_options, start_session
 
     world.profile.write_text("last_refresh:\n  xai: '2026-05-01T10:00:00'\n", encoding="utf-8")
     args = build_parser().parse_args(
@@ -544,7 +540,7 @@ def test_when_every_chosen_provider_fails_nothing_is_written(world: World) -> No
     assert world.launch_model() is None
 
 
-# --------------------------------------------------------------------------- confirm_apply
+# --------------------------------------------------------------------------- the apply question
 
 
 def _plan(tmp: Path) -> Any:
@@ -564,14 +560,15 @@ def test_confirm_apply_defaults_to_yes(tmp_path: Path, keys: str, answer: bool) 
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         prompter = Prompter(input=pipe, output=DummyOutput())
-        assert confirm_apply(_plan(tmp_path), prompter=prompter) is answer
+        assert prompter.confirm(apply_question(_plan(tmp_path))) is answer
 
 
-def test_confirm_apply_ctrl_c_is_a_keyboard_interrupt(tmp_path: Path) -> None:
+def test_confirm_apply_ctrl_c_is_cancelled(tmp_path: Path) -> None:
     with create_pipe_input() as pipe:
         pipe.send_text(CTRL_C)
-        with pytest.raises(KeyboardInterrupt):
-            confirm_apply(_plan(tmp_path), prompter=Prompter(input=pipe, output=DummyOutput()))
+        with pytest.raises(Cancelled) as cancelled:
+            Prompter(input=pipe, output=DummyOutput()).confirm(apply_question(_plan(tmp_path)))
+    assert cancelled.value.exit_code == EXIT_INTERRUPTED
 
 
 # --------------------------------------------------------------------------- the preview
@@ -686,7 +683,7 @@ config.yaml: 2 added, 1 removed, 0 updated; 3 alias changes.
 
 
 def render_text(plan: Any, width: int) -> str:
-    from discovery_tui.render import render_plan
+    from discovery_tui.render.plan import render_plan
 
     console = Console(
         width=width,
@@ -721,7 +718,8 @@ def test_the_preview_never_wraps_ids_and_fits_the_width(width: int) -> None:
 
 
 def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
-    from discovery_tui.render import make_console, render_plan
+    from discovery_tui.render.console import make_console
+    from discovery_tui.render.plan import render_plan
 
     monkeypatch.setenv("NO_COLOR", "1")
     buffer = io.StringIO()

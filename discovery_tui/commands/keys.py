@@ -8,28 +8,26 @@ with masked input (or ``--stdin`` for scripts) and never printed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from discovery_tui.errors import EXIT_OK, DiscoveryError, UsageError
+from discovery_tui.commands import Io
+from discovery_tui.errors import EXIT_OK, DiscoveryError, KeyringUnavailableError, UsageError
 from discovery_tui.providers import ProviderSpec
 from discovery_tui.settings import (
     KEYRING_SERVICE,
+    KeySource,
     default_profile_path,
     keyring_available,
     keyring_get,
+    keyring_set,
     resolve_key,
 )
 
 ACTIONS = ("set", "list", "delete")
-
-
-class KeyringUnavailableError(DiscoveryError):
-    """No usable keyring backend: keys must come from environment variables."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +37,29 @@ class KeyStatus:
     provider: str
     label: str
     variable: str | None
-    source: str  # "env" | "keyring" | "none" | "keyless"
+    source: KeySource
     in_keyring: bool
+
+
+@dataclass(frozen=True)
+class KeyList:
+    """``keys list``: every provider's key source; ``keyring``: a backend is usable."""
+
+    statuses: tuple[KeyStatus, ...]
+    keyring: bool
+    as_json: bool
+    exit_code: int = EXIT_OK
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """``keys set``/``keys delete``: the lines that say what was done (never the key)."""
+
+    lines: tuple[str, ...]
+    exit_code: int = EXIT_OK
+
+
+KeysResult = KeyList | KeyChange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, io: Io) -> KeysResult:
     providers = _providers(args.profile)
     if args.action == "list":
         return list_keys(providers, as_json=args.json)
@@ -116,27 +135,20 @@ def read_secret(spec: ProviderSpec, *, from_stdin: bool) -> str:
     return value
 
 
-def set_key(spec: ProviderSpec, *, from_stdin: bool) -> int:
+def set_key(spec: ProviderSpec, *, from_stdin: bool) -> KeyChange:
     require_keyring(spec)
     value = read_secret(spec, from_stdin=from_stdin)
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.set_password(KEYRING_SERVICE, spec.name, value)
-    except (KeyringError, RuntimeError, OSError) as exc:
-        raise DiscoveryError(
-            f"The keyring refused to store the {spec.name} key ({type(exc).__name__}): unlock "
-            f"it and retry, or set {variable_of(spec)} in the environment instead"
-        ) from exc
-    print(f"Stored the {spec.label} key in the keyring (service {KEYRING_SERVICE}).")
     var = variable_of(spec)
+    keyring_set(spec.name, value, variable=var)
+    lines = [f"Stored the {spec.label} key in the keyring (service {KEYRING_SERVICE})."]
     if os.environ.get(var, "").strip():
-        print(f"Note: {var} is set in this environment and takes precedence over the keyring.")
-    return EXIT_OK
+        lines.append(
+            f"Note: {var} is set in this environment and takes precedence over the keyring."
+        )
+    return KeyChange(tuple(lines))
 
 
-def delete_key(spec: ProviderSpec) -> int:
+def delete_key(spec: ProviderSpec) -> KeyChange:
     require_keyring(spec)
     import keyring
     from keyring.errors import KeyringError, PasswordDeleteError
@@ -153,11 +165,11 @@ def delete_key(spec: ProviderSpec) -> int:
             f"The keyring refused to delete the {spec.name} key ({type(exc).__name__}): "
             "unlock it and retry"
         ) from exc
-    print(f"Deleted the {spec.label} key from the keyring.")
-    return EXIT_OK
+    return KeyChange((f"Deleted the {spec.label} key from the keyring.",))
 
 
 def key_statuses(providers: Mapping[str, ProviderSpec]) -> list[KeyStatus]:
+    """Where each provider's key comes from (environment first, then keyring)."""
     usable = keyring_available() and not os.environ.get("DISCOVERY_TUI_NO_KEYRING")
     statuses = []
     for spec in providers.values():
@@ -174,43 +186,6 @@ def key_statuses(providers: Mapping[str, ProviderSpec]) -> list[KeyStatus]:
     return statuses
 
 
-def describe(status: KeyStatus) -> str:
-    if status.source == "env":
-        extra = " (also in the keyring)" if status.in_keyring else ""
-        return f"env {status.variable}{extra}"
-    if status.source == "keyring":
-        return "keyring"
-    if status.source == "keyless":
-        return "none (its catalog is public; completions still need a key)"
-    return "none"
-
-
-def list_keys(providers: Mapping[str, ProviderSpec], *, as_json: bool) -> int:
-    statuses = key_statuses(providers)
+def list_keys(providers: Mapping[str, ProviderSpec], *, as_json: bool) -> KeyList:
     usable = keyring_available() and not os.environ.get("DISCOVERY_TUI_NO_KEYRING")
-    if as_json:
-        payload = {
-            "keyring": usable,
-            "providers": {
-                s.provider: {"variable": s.variable, "source": s.source, "in_keyring": s.in_keyring}
-                for s in statuses
-            },
-        }
-        print(json.dumps(payload, indent=2))
-        return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="Provider keys (values are never shown)")
-    for column in ("provider", "variable", "source"):
-        table.add_column(column)
-    for s in statuses:
-        table.add_row(s.provider, s.variable or "-", describe(s))
-    console = Console()
-    console.print(table)
-    if not usable:
-        console.print(
-            "No keyring backend here: keys come from environment variables only "
-            "(set the variable shown, e.g. in your shell profile)."
-        )
-    return EXIT_OK
+    return KeyList(tuple(key_statuses(providers)), keyring=usable, as_json=as_json)

@@ -14,25 +14,26 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from discovery_tui.errors import ConfigError, DiscoveryError
+from discovery_tui.commands import Io
+from discovery_tui.errors import EXIT_OK, ConfigError, LaunchError, ProxyError
 from discovery_tui.profile import Profile
 from discovery_tui.providers import ProviderSpec
 from discovery_tui.proxy import (
     DEFAULT_READY_TIMEOUT,
     PICKER_PREFIXES,
     ProxyConfig,
-    ProxyError,
     ProxyProcess,
     find_master_key,
     is_live,
     is_local,
     load_proxy_config,
     missing_master_key_error,
+    new_probe_client,
     picker_name,
     proxy_command,
     proxy_environment,
@@ -56,8 +57,18 @@ ROLE_MODELS = {
 DROPPED_FOR_CLAUDE = ("ANTHROPIC_API_KEY",)  # would be sent instead of the proxy's token
 
 
-class LaunchError(DiscoveryError):
-    """Claude Code cannot be started."""
+if TYPE_CHECKING:
+    import httpx
+
+Shell = Literal["sh", "powershell"]
+
+
+@dataclass(frozen=True)
+class LaunchResult:
+    """Claude Code's exit code, or (``--print-env``) the lines to ``eval``."""
+
+    exit_code: int = EXIT_OK
+    env_lines: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,23 +105,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, io: Io) -> LaunchResult:
     context = load_context(args)
     env = claude_variables(context)
-    if args.print_env:
-        if not is_live(context.url):
-            print(f"note: no proxy answers at {context.url} yet: start it first", file=sys.stderr)
-        print(format_env(env, shell=args.shell))
-        return 0
-    claude = find_claude()
-    _warn_unknown_model(context)
-    proxy = None if is_live(context.url) else start_for_launch(context, args.proxy_timeout)
+    with new_probe_client() as client:
+        if args.print_env:
+            if not is_live(client, context.url):
+                io.screen.note(f"note: no proxy answers at {context.url} yet: start it first")
+            return LaunchResult(env_lines=format_env(env, shell=args.shell))
+        claude = find_claude()
+        _warn_unknown_model(context, io)
+        proxy = None
+        if not is_live(client, context.url):
+            proxy = start_for_launch(context, args.proxy_timeout, client, io)
     try:
-        return run_claude([claude, *_claude_args(args.claude_args)], claude_environment(env))
+        code = run_claude([claude, *_claude_args(args.claude_args)], claude_environment(env))
     finally:
         if proxy is not None:
-            print("discovery-tui: stopping the proxy it started", file=sys.stderr)
+            io.screen.note("discovery-tui: stopping the proxy it started")
             proxy.stop()
+    return LaunchResult(exit_code=code)
 
 
 def load_context(args: argparse.Namespace) -> LaunchContext:
@@ -142,7 +156,7 @@ def claude_variables(context: LaunchContext) -> dict[str, str]:
     return variables
 
 
-def format_env(env: Mapping[str, str], *, shell: str) -> str:
+def format_env(env: Mapping[str, str], *, shell: Shell) -> str:
     """``export NAME=value`` lines (POSIX shells) or ``$env:NAME="value"`` (PowerShell)."""
     if shell == "powershell":
         return "\n".join(f'$env:{name}="{_powershell_quote(value)}"' for name, value in env.items())
@@ -160,17 +174,16 @@ def _claude_args(raw: Sequence[str]) -> list[str]:
     return args[1:] if args[:1] == ["--"] else args
 
 
-def _warn_unknown_model(context: LaunchContext) -> None:
+def _warn_unknown_model(context: LaunchContext, io: Io) -> None:
     config = context.config
     if config is None or context.model in config.names():
         return
-    print(
+    io.screen.note(
         f"note: '{context.model}' is not an alias or model of {context.config_path}: the proxy "
-        "will refuse it unless it runs another config",
-        file=sys.stderr,
+        "will refuse it unless it runs another config"
     )
     if not context.model.startswith(PICKER_PREFIXES):
-        print("note: Claude Code's /model picker lists only claude* names", file=sys.stderr)
+        io.screen.note("note: Claude Code's /model picker lists only claude* names")
 
 
 def find_claude() -> str:
@@ -226,7 +239,9 @@ def keyring_keys(config: ProxyConfig, providers: Mapping[str, ProviderSpec]) -> 
     return keys
 
 
-def start_for_launch(context: LaunchContext, timeout: float) -> ProxyProcess:
+def start_for_launch(
+    context: LaunchContext, timeout: float, client: httpx.Client, io: Io
+) -> ProxyProcess:
     """Start the proxy on the context's config and URL; wait until it is ready."""
     from discovery_tui.providers import all_providers
 
@@ -246,10 +261,10 @@ def start_for_launch(context: LaunchContext, timeout: float) -> ProxyProcess:
     keys = keyring_keys(context.config, all_providers(context.profile.custom_providers))
     env = proxy_environment(os.environ, config=context.config, keyring_keys=keys)
     log_path = cache_dir() / "litellm-proxy.log"
-    print(f"discovery-tui: starting the proxy at {context.url} (log: {log_path})", file=sys.stderr)
+    io.screen.note(f"discovery-tui: starting the proxy at {context.url} (log: {log_path})")
     proxy = start_proxy(argv, url=context.url, env=env, log_path=log_path)
     try:
-        wait_until_ready(proxy, timeout=timeout)
+        wait_until_ready(proxy, client, timeout=timeout)
     except BaseException:
         proxy.stop()
         raise

@@ -20,12 +20,9 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from discovery_tui.commands import Io
 from discovery_tui.errors import EXIT_OK, ConfigError, UsageError
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,37 +52,34 @@ def config_path(args: argparse.Namespace) -> Path:
     return resolve_config_path(None, profile_config=Profile.load(profile_path(args)).config)
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class UndoResult:
+    """What undo did, in one line."""
+
+    message: str
+    exit_code: int = EXIT_OK
+
+
+def run(args: argparse.Namespace, io: Io) -> UndoResult:
     from discovery_tui.fileio import backup_path, locked
-    from discovery_tui.render import make_console
+    from discovery_tui.render.undo import show_diff
 
     path = config_path(args)
     backup = backup_path(path)
-    console = make_console()
     with locked(path):
         if finish_interrupted_swap(path, backup):
-            say(
-                console,
+            return UndoResult(
                 f"Finished an interrupted undo: {path} was restored from the backup, "
-                f"and {backup.name} now holds the version it replaced.",
+                f"and {backup.name} now holds the version it replaced."
             )
-            return EXIT_OK
         state = read_state(path, backup)
         if state.current == state.backup:
-            say(console, f"{path} is the same as {backup.name}: nothing to undo.")
-            return EXIT_OK
-        show_diff(state, console)
-        if not confirmed(args, state):
-            say(console, f"Nothing restored: {path} stays as it is.")
-            return EXIT_OK
+            return UndoResult(f"{path} is the same as {backup.name}: nothing to undo.")
+        show_diff(diff_lines(state), state.backup_path.name, io.screen)
+        if not confirmed(args, state, io):
+            return UndoResult(f"Nothing restored: {path} stays as it is.")
         restore(state)
-    say(console, restored_message(state))
-    return EXIT_OK
-
-
-def say(console: Console, message: str) -> None:
-    """One plain line: never wrapped, never read as markup (paths may hold brackets)."""
-    console.print(message, markup=False, soft_wrap=True)
+    return UndoResult(restored_message(state))
 
 
 @dataclass(frozen=True)
@@ -141,24 +135,7 @@ def diff_lines(state: State) -> list[str]:
     return [line if line.endswith("\n") else line + "\n" for line in lines]
 
 
-def show_diff(state: State, console: Console) -> None:
-    from rich.text import Text
-
-    styles = {"+": "green", "-": "red", "@": "cyan"}
-    lines = diff_lines(state)
-    text = Text()
-    for line in lines:
-        style = "bold" if line.startswith(("+++", "---")) else styles.get(line[:1], "")
-        text.append(line, style=style)
-    console.print(text, end="", soft_wrap=True)
-    added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
-    removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
-    say(
-        console, f"undo: {removed} lines go, {added} lines come back from {state.backup_path.name}."
-    )
-
-
-def confirmed(args: argparse.Namespace, state: State) -> bool:
+def confirmed(args: argparse.Namespace, state: State, io: Io) -> bool:
     if args.yes:
         return True
     from discovery_tui.options import is_interactive
@@ -167,15 +144,10 @@ def confirmed(args: argparse.Namespace, state: State) -> bool:
         raise UsageError(
             f"undo needs a terminal to confirm: add --yes to restore {state.backup_path}"
         )
-    from discovery_tui.wizard import Cancelled, Prompter
-
-    try:
-        return Prompter().confirm(
-            f"Restore {state.path} from {state.backup_path.name}? (undo again to go back)",
-            default=False,
-        )
-    except Cancelled as exc:
-        raise KeyboardInterrupt from exc
+    return io.prompter.confirm(
+        f"Restore {state.path} from {state.backup_path.name}? (undo again to go back)",
+        default=False,
+    )
 
 
 def restore(state: State) -> None:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from discovery_tui.formatting import context_text, price_per_million, shorten_middle
 from discovery_tui.plan import Plan, ProviderOutcome
 
 if TYPE_CHECKING:
@@ -48,32 +49,6 @@ def plan_to_json(plan: Plan, *, written: bool) -> dict[str, Any]:
 
 def dumps_json(plan: Plan, *, written: bool) -> str:
     return json.dumps(plan_to_json(plan, written=written), indent=2, ensure_ascii=False)
-
-
-def shorten_middle(text: str, width: int) -> str:
-    """``openrouter/anthropic/claude-…-4.6``: keep both ends, never wrap."""
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return text[:width]
-    head = (width - 1) // 2
-    tail = width - 1 - head
-    return f"{text[:head]}…{text[len(text) - tail :]}"
-
-
-def price_per_million(value: float | None) -> str:
-    if value is None:
-        return "?"
-    per_million = value * 1_000_000
-    return f"{per_million:.2f}".rstrip("0").rstrip(".") if per_million else "0"
-
-
-def context_text(tokens: int | None) -> str:
-    if not tokens:
-        return "?"
-    if tokens >= 1_000_000:
-        return f"{tokens / 1_000_000:.3g}M"
-    return f"{round(tokens / 1000):d}k"
 
 
 def model_facts(model: Model | None) -> tuple[str, str]:
@@ -288,8 +263,6 @@ def escape_text(text: str) -> str:
     return escape(text)
 
 
-def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A console that fits 80 columns when not on a terminal, and honours NO_COLOR."""
-    from rich.console import Console
-
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+def apply_question(plan: Plan) -> str:
+    """The confirm prompt of the wizard and of ``refresh`` on a terminal."""
+    return f"Apply these changes to {plan.config_path}? (the old file is kept as .bak)"

@@ -1,0 +1,357 @@
+"""The interactive wizard (`discovery-tui` without a command): the only module that prompts.
+
+Screens, in order: providers (checkbox) -> a key for a chosen provider that has none (or skip)
+-> fetching and choosing (a live display, finished before the next prompt) -> the preview and
+"apply?" -> the launch model -> the commands to run next. Nothing is written before the last
+answer: Ctrl-C (or a closed input) at any prompt leaves every file untouched and exits 130.
+
+Prompting is kept apart from computing: the wizard reads the frozen Plan that the pipeline
+returns, and writes through the same functions as `refresh`. Prompts go through a
+:class:`Prompter`, whose ``input``/``output`` (prompt_toolkit objects) tests replace.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from discovery_tui.commands import Io
+from discovery_tui.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    Cancelled,
+    UsageError,
+)
+from discovery_tui.plan import Plan, names_after
+from discovery_tui.profile import Profile
+from discovery_tui.prompt import Option, Prompter
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from discovery_tui.apply import ConfigFileTarget
+    from discovery_tui.fetch import CatalogSource
+    from discovery_tui.pipeline import Computation, RunOptions
+    from discovery_tui.providers.base import ProviderSpec
+    from discovery_tui.settings import KeySource, ResolvedKey
+
+KEY_STATE_TEXT: dict[KeySource, str] = {
+    "env": "key in ${var}",
+    "keyring": "key in the keyring",
+    "none": "no key",
+    "keyless": "no key needed",
+}
+
+
+@dataclass(frozen=True)
+class WizardResult:
+    """The wizard's exit code (0, 3 when a chosen provider failed, 130 when cancelled)."""
+
+    exit_code: int
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from discovery_tui.options import add_wizard_arguments
+
+    add_wizard_arguments(parser)
+
+
+def run(args: argparse.Namespace, io: Io) -> WizardResult:
+    from discovery_tui.options import is_interactive
+
+    if not is_interactive():
+        raise UsageError(
+            "The wizard needs a terminal: run `discovery-tui refresh --yes` (add --dry-run to "
+            "preview, --json for scripts)"
+        )
+    return WizardResult(run_wizard(args, prompter=io.prompter, console=io.screen.out))
+
+
+# --------------------------------------------------------------------------- the flow
+
+
+@dataclass
+class Session:
+    """One wizard run: its inputs, and whether anything was written yet."""
+
+    args: argparse.Namespace
+    prompter: Prompter
+    console: Console
+    profile: Profile
+    options: RunOptions
+    specs: dict[str, ProviderSpec]
+    keys: dict[str, ResolvedKey]
+    target: ConfigFileTarget  # config.yaml as read at the start; read again only if it changed
+    source: CatalogSource  # where catalogs come from: the providers' APIs, or the demo
+    wrote: list[str] = field(default_factory=list)
+    # Keys typed in this run: used for the fetch, stored in the keyring only at the end (and
+    # only when the provider accepted them), so Ctrl-C stores nothing. Never shown.
+    new_keys: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def may_write_profile(self) -> bool:
+        """A demo run keeps its picks out of the user's profile unless one is named."""
+        from discovery_tui.apply import profile_is_explicit
+
+        return self.source.records_in_default_profile or profile_is_explicit(self.args.profile)
+
+
+def run_wizard(
+    args: argparse.Namespace,
+    *,
+    prompter: Prompter | None = None,
+    console: Console | None = None,
+) -> int:
+    """The whole wizard; returns the exit code (0, 3 when a chosen provider failed, 130)."""
+    from discovery_tui.render.console import make_console
+
+    console = console or make_console()
+    session = start_session(args, prompter or Prompter(), console)
+    try:
+        return _run(session)
+    except (Cancelled, KeyboardInterrupt):
+        done = "; ".join(session.wrote) if session.wrote else "nothing was written"
+        console.print(f"\nCancelled: {done}.")
+        return EXIT_INTERRUPTED
+
+
+def start_session(args: argparse.Namespace, prompter: Prompter, console: Console) -> Session:
+    """Read the profile and check config.yaml parses, before any prompt or network call."""
+    from discovery_tui.apply import ConfigFileTarget
+    from discovery_tui.fetch import catalog_source
+    from discovery_tui.options import profile_path, run_options
+    from discovery_tui.pipeline import registry
+
+    profile = Profile.load(profile_path(args))
+    options = run_options(args, profile, ())
+    target = ConfigFileTarget(options.config_path)
+    target.state()  # a broken config stops before any prompt
+    specs = registry(profile)
+    source = catalog_source(demo=args.demo)
+    keys = source.keys(specs)
+    return Session(args, prompter, console, profile, options, specs, keys, target, source)
+
+
+def _run(session: Session) -> int:
+    from discovery_tui.commands.wizard_keys import ensure_key, store_new_keys
+
+    chosen = ask_providers(session)
+    chosen = [name for name in chosen if ensure_key(session, name)]
+    if not chosen:
+        session.console.print("No provider left to refresh: config.yaml stays as it is.")
+        launch = ask_launch_model(session, *current_names(session))
+        save_launch_model(session, launch)
+        print_next_steps(session)
+        return EXIT_OK
+    from discovery_tui.render.plan import apply_question
+
+    computation = fetch_with_progress(session, chosen)
+    plan = preview(session, computation)
+    approved = plan.has_changes and session.prompter.confirm(apply_question(plan))
+    if plan.has_changes and not approved:
+        session.console.print(f"Not applied: {plan.config_path} stays as it is.")
+    aliases, models = names_after(session.target.state(), plan if approved else None)
+    launch = ask_launch_model(session, aliases, models)
+    if plan.has_changes and not approved:
+        save_launch_model(session, launch)
+    else:
+        apply_and_record(session, computation, plan, launch=launch, approved=approved)
+    store_new_keys(session, plan)
+    report_failures(session, plan)
+    print_next_steps(session)
+    return EXIT_PARTIAL if plan.failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- screen 1: providers
+
+
+def ask_providers(session: Session) -> list[str]:
+    """The providers checkbox; returns the chosen names in registry order."""
+    from discovery_tui.pipeline import select_providers
+
+    requested: list[str] = list(session.args.provider or [])
+    offered = session.source.offers(session.specs)
+    preselected, _ = select_providers(session.specs, requested, session.keys, offered=offered)
+    checked = {spec.name for spec in preselected}
+    options = provider_options(session, checked)
+    return session.prompter.checkbox(
+        "Which providers should be refreshed?",
+        options,
+        need_one="Choose at least one provider (space), or press Ctrl-C to quit",
+    )
+
+
+def provider_options(session: Session, checked: set[str]) -> list[Option]:
+    names = list(session.specs)
+    width = max(len(session.specs[n].label) for n in names)
+    states = {n: key_state_text(session, n) for n in names}
+    state_width = max(len(s) for s in states.values())
+    return [
+        Option(
+            name,
+            f"{session.specs[name].label:<{width}}  {states[name]:<{state_width}}  "
+            f"{last_refresh_text(session.profile.last_refresh.get(name))}",
+            checked=name in checked,
+        )
+        for name in names
+    ]
+
+
+def key_state_text(session: Session, name: str) -> str:
+    if session.source.kind == "demo":
+        offered = session.source.offers(session.specs)
+        return "demo catalog" if name in offered else "not in the demo catalog"
+    text = KEY_STATE_TEXT[session.keys[name].source]
+    return text.replace("${var}", f"${session.specs[name].key_env}")
+
+
+def last_refresh_text(stamp: str | None) -> str:
+    if not stamp:
+        return "never refreshed"
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return f"refreshed {stamp}"
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return f"refreshed {when:%Y-%m-%d %H:%M}"
+
+
+# --------------------------------------------------------------------------- screen 3: fetching
+
+
+def fetch_with_progress(session: Session, chosen: Sequence[str]) -> Computation:
+    """Fetch and choose while a live display shows progress; it is gone before any prompt."""
+    import asyncio
+
+    from discovery_tui.commands.wizard_keys import keys_in_environment
+    from discovery_tui.pipeline import compute
+    from discovery_tui.render.progress import live_progress
+
+    options = replace(session.options, providers=tuple(chosen))
+    labels = {name: session.specs[name].label for name in chosen}
+    with keys_in_environment(session), live_progress(session.console, labels) as board:
+        fetching = compute(
+            options, session.profile, on_fetched=board.on_fetched, source=session.source
+        )
+        return asyncio.run(fetching)
+
+
+# --------------------------------------------------------------------------- screen 4: preview
+
+
+def preview(session: Session, computation: Computation) -> Plan:
+    from discovery_tui.plan import build_plan
+    from discovery_tui.render.plan import render_plan
+
+    plan = build_plan(session.target.state(), computation)
+    session.console.print()
+    render_plan(plan, session.console)
+    if not plan.refreshed:
+        session.console.print("No chosen provider could be read: the config stays as it is.")
+    elif not plan.has_changes:
+        session.console.print("Nothing to change: the config is already current.")
+    return plan
+
+
+# --------------------------------------------------------------------------- screen 5: launch
+
+
+def current_names(session: Session) -> tuple[dict[str, str], list[str]]:
+    return names_after(session.target.state(), None)
+
+
+def launch_default(current: str | None, values: Sequence[str]) -> str:
+    for candidate in (current, "claude", "default"):
+        if candidate and candidate in values:
+            return candidate
+    return values[0]
+
+
+def ask_launch_model(
+    session: Session, aliases: Mapping[str, str], models: Sequence[str]
+) -> str | None:
+    """Aliases first, then models; the current launch model preselected. None: nothing to offer."""
+    if not aliases and not models:
+        session.console.print("The config has no models yet: no launch model to choose.")
+        return None
+    width = max((len(a) for a in aliases), default=0)
+    options: list[Option | None] = [
+        Option(alias, f"{alias:<{width}}  -> {target}") for alias, target in aliases.items()
+    ]
+    if aliases and models:
+        options.append(None)
+    options += [Option(name, name) for name in models]
+    values = [o.value for o in options if o is not None]
+    default = launch_default(session.profile.launch_model, values)
+    return session.prompter.select(
+        "Which model should Claude Code launch with?", options, default=default, search=True
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def apply_and_record(
+    session: Session, computation: Computation, shown: Plan, *, launch: str | None, approved: bool
+) -> None:
+    """The one apply service (as `refresh`): under the lock, re-plan on the file as it is now,
+    write when approved, record in the profile."""
+    from discovery_tui.apply import ProfileRecord, apply_run
+    from discovery_tui.render.wizard import show_replanned
+
+    path = session.options.config_path
+    record = ProfileRecord(session.profile.path, launch) if session.may_write_profile else None
+    result = apply_run(
+        session.target,
+        computation,
+        shown,
+        approved=approved,
+        record=record,
+        profile_path=session.profile.path,
+    )
+    if result.replanned:
+        show_replanned(path, session.console, applied=approved)
+    if result.written:
+        session.wrote.append(f"{path} written")
+        kept = f"the old file is kept as {path.name}.bak" if result.existed else "a new file"
+        session.console.print(f"Wrote {path} ({kept}).")
+    if result.profile_written:
+        session.wrote.append(f"{session.profile.path} updated")
+
+
+def save_launch_model(session: Session, launch: str | None) -> None:
+    from discovery_tui.profile import save_profile
+
+    if launch is None or not session.may_write_profile:
+        return
+    save_profile(session.profile.path, {"launch_model": launch})
+    session.wrote.append(f"{session.profile.path} updated")
+
+
+# --------------------------------------------------------------------------- the end
+
+
+def print_next_steps(session: Session) -> None:
+    from discovery_tui.render.wizard import NextSteps, show_next_steps
+
+    path = session.options.config_path
+    if not path.exists():
+        return
+    steps = NextSteps(
+        config_path=path,
+        proxy_command=session.profile.proxy.command,
+        launch_flags=(("--config", session.args.config), ("--profile", session.args.profile)),
+        launch_choice_saved=session.may_write_profile,
+    )
+    show_next_steps(steps, session.console)
+
+
+def report_failures(session: Session, plan: Plan) -> None:
+    from discovery_tui.render.wizard import show_failures
+
+    show_failures(plan, session.console)
