@@ -58,7 +58,26 @@ class Recorded:
 # --- responses ----------------------------------------------------------------------------
 
 
-def chat_completion(model: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Usage:
+    """Token counts the fake reports; ``cached`` of the prompt tokens were read from a cache."""
+
+    prompt: int = 5
+    completion: int = 1
+    cached: int = 0
+
+    def openai(self) -> dict[str, Any]:
+        usage: dict[str, Any] = {
+            "prompt_tokens": self.prompt,
+            "completion_tokens": self.completion,
+            "total_tokens": self.prompt + self.completion,
+        }
+        if self.cached:
+            usage["prompt_tokens_details"] = {"cached_tokens": self.cached}
+        return usage
+
+
+def chat_completion(model: str, usage: Usage = Usage()) -> dict[str, Any]:
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
@@ -71,11 +90,11 @@ def chat_completion(model: str) -> dict[str, Any]:
                 "finish_reason": "stop",
             }
         ],
-        "usage": {"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6},
+        "usage": usage.openai(),
     }
 
 
-def chat_chunks(model: str) -> list[dict[str, Any]]:
+def chat_chunks(model: str, usage: Usage = Usage()) -> list[dict[str, Any]]:
     base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time())}
     return [
         {
@@ -93,7 +112,7 @@ def chat_chunks(model: str) -> list[dict[str, Any]]:
             **base,
             "model": model,
             "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6},
+            "usage": usage.openai(),
         },
     ]
 
@@ -326,11 +345,85 @@ def _model_of(request: Recorded) -> str:
     return tail.split(":", 1)[0]
 
 
+def _call_of(request: Recorded) -> LlmCall:
+    provider = request.path.strip("/").split("/", 1)[0]
+    return LlmCall(provider, request.path, _model_of(request), _params(request.body))
+
+
+REASONING_PARAMS = ("reasoning_effort", "reasoning", "thinking")
+MAX_OUTPUT_PARAMS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
+
+
+@dataclass(frozen=True)
+class ModelRules:
+    """How strict the fake is about one upstream model (keyed on the id the upstream sees).
+
+    ``reasoning=False``: a request carrying ``reasoning_effort``, ``reasoning``, ``thinking`` (or
+    Gemini's ``generationConfig.thinkingConfig``) answers 400, as xAI, Perplexity and OpenAI do
+    for a model without reasoning. ``max_output``: ``max_tokens``, ``max_completion_tokens``,
+    ``max_output_tokens`` or Gemini's ``generationConfig.maxOutputTokens`` (LiteLLM sends it
+    snake_case) above it answers 400.
+    ``usage``: the tokens the answer reports (``cached`` ones priced as cache reads).
+    """
+
+    reasoning: bool = True
+    max_output: int | None = None
+    usage: Usage = Usage()
+
+
+@dataclass(frozen=True)
+class LlmCall:
+    """One LLM request the fake received: where, for which model, with which parameters."""
+
+    provider: str  # the first path segment: openrouter, xai, gemini, perplexity, ...
+    path: str
+    model: str
+    params: Mapping[str, Any]  # the body without messages/input/contents/tools/system
+
+
+def _params(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        return {}
+    bulky = ("messages", "input", "contents", "tools", "system", "systemInstruction")
+    params = {k: v for k, v in body.items() if k not in bulky}
+    config = body.get("generationConfig")
+    if isinstance(config, dict):  # Gemini's parameters, flattened beside the others
+        params.update({f"generationConfig.{k}": v for k, v in config.items()})
+    return params
+
+
+def strictness_error(rules: ModelRules, call: LlmCall) -> str | None:
+    """The provider-like 400 message for a request this model would refuse, else None."""
+    if not rules.reasoning:
+        sent = [
+            p for p in (*REASONING_PARAMS, "generationConfig.thinkingConfig") if p in call.params
+        ]
+        if sent:
+            return f"Model {call.model} does not support parameter {sent[0]}."
+    if rules.max_output is not None:
+        gemini = ("generationConfig.maxOutputTokens", "generationConfig.max_output_tokens")
+        for name in (*MAX_OUTPUT_PARAMS, *gemini):
+            value = call.params.get(name)
+            if isinstance(value, int) and value > rules.max_output:
+                return (
+                    f"{name} is too large: {value}. This model supports at most "
+                    f"{rules.max_output} completion tokens, whereas you provided {value}."
+                )
+    return None
+
+
 @dataclass
 class FakeUpstream(_App):
-    """Catalogs by provider (raw JSON bytes) and an LLM upstream that answers ``pong``."""
+    """Catalogs by provider (raw JSON bytes) and an LLM upstream that answers ``pong``.
+
+    Models named in ``rules`` are served strictly (see ``ModelRules``); models in ``failing``
+    answer 500 (a provider outage, to prove fallbacks); any other model answers. Every request
+    is recorded; ``calls()`` gives the LLM ones with their parameters.
+    """
 
     catalogs: Mapping[str, bytes] = field(default_factory=dict)
+    rules: dict[str, ModelRules] = field(default_factory=dict)
+    failing: set[str] = field(default_factory=set)
 
     def base(self, provider: str) -> str:
         return self.url + API_PATHS.get(provider, f"/{provider}/v1")
@@ -338,17 +431,50 @@ class FakeUpstream(_App):
     def llm_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.method == "POST"]
 
+    def calls(self, since: int = 0) -> list[LlmCall]:
+        """The LLM calls among ``requests[since:]`` (Gemini's cachedContents left out)."""
+        return [
+            _call_of(r)
+            for r in self.requests[since:]
+            if r.method == "POST" and not r.path.endswith("cachedContents")
+        ]
+
     def handle(self, handler: _Handler, request: Recorded) -> None:
-        path, model = request.path, _model_of(request)
-        stream = isinstance(request.body, dict) and bool(request.body.get("stream"))
+        path = request.path
         if request.method == "GET" and "cachedContents" in path:
             handler.send_json(200, {"cachedContents": []})
         elif request.method == "GET":
             self._catalog(handler, path)
-        elif path.endswith("/chat/completions") and stream:
-            handler.send_sse([(None, chunk) for chunk in chat_chunks(model)], done=True)
+        elif path.endswith("cachedContents"):
+            handler.send_json(200, gemini_cache(request.body))
+        elif self._refused(handler, _call_of(request)):
+            return
+        else:
+            self._answer(handler, request)
+
+    def _refused(self, handler: _Handler, call: LlmCall) -> bool:
+        if call.model in self.failing:
+            message = f"fake upstream: {call.model} is failing (told to answer 500)"
+            handler.send_json(500, {"error": {"message": message, "type": "server_error"}})
+            return True
+        rules = self.rules.get(call.model)
+        error = strictness_error(rules, call) if rules else None
+        if error is None:
+            return False
+        handler.send_json(
+            400,
+            {"error": {"message": error, "type": "invalid_request_error", "code": "400"}},
+        )
+        return True
+
+    def _answer(self, handler: _Handler, request: Recorded) -> None:
+        path, model = request.path, _model_of(request)
+        usage = self.rules.get(model, ModelRules()).usage
+        stream = isinstance(request.body, dict) and bool(request.body.get("stream"))
+        if path.endswith("/chat/completions") and stream:
+            handler.send_sse([(None, c) for c in chat_chunks(model, usage)], done=True)
         elif path.endswith("/chat/completions"):
-            handler.send_json(200, chat_completion(model))
+            handler.send_json(200, chat_completion(model, usage))
         elif path.endswith("/responses") and stream:
             handler.send_sse(list(response_events(model)))
         elif path.endswith("/responses"):
@@ -357,8 +483,6 @@ class FakeUpstream(_App):
             handler.send_sse([(None, gemini_response(model))])
         elif path.endswith(":generateContent"):
             handler.send_json(200, gemini_response(model))
-        elif path.endswith("cachedContents"):
-            handler.send_json(200, gemini_cache(request.body))
         elif path.endswith("/messages") and stream:
             handler.send_sse(list(anthropic_events(model)))
         elif path.endswith("/messages"):
@@ -670,6 +794,19 @@ def write_stand_in_claude(bin_dir: Path) -> Path:
         launcher.write_text(f"#!{sys.executable}\n" + STAND_IN_CLAUDE, encoding="utf-8")
         launcher.chmod(0o755)
     return launcher
+
+
+PINNED_CLAUDE = Path(__file__).resolve().parent / "e2e" / "claude-code" / "node_modules" / ".bin"
+
+
+def real_claude_code() -> Path | None:
+    """The real Claude Code: ``$DISCOVERY_TUI_CLAUDE``, else the pinned one of
+    ``tests/e2e/claude-code`` (``npm ci`` there, as ``.ci/run`` does), else None."""
+    given = os.environ.get("DISCOVERY_TUI_CLAUDE", "").strip()
+    if given:
+        return Path(given)
+    pinned = PINNED_CLAUDE / ("claude.cmd" if os.name == "nt" else "claude")
+    return pinned if pinned.exists() else None
 
 
 def iter_sse_data(lines: Iterator[str]) -> Iterator[str]:

@@ -32,12 +32,14 @@ from fake_upstream import (
     builtin_catalogs,
     memory_keyring,
     real_catalogs,
+    real_claude_code,
     write_stand_in_claude,
 )
 
 from discovery_tui.proxy import (
     ProxyProcess,
     is_live,
+    new_probe_client,
     start_proxy,
     wait_until_ready,
 )
@@ -166,7 +168,7 @@ def proxy_url(litellm: str, refreshed: Refreshed) -> Iterator[str]:
     log = refreshed.config.parent / "proxy.log"
     proxy: ProxyProcess = start_proxy(argv, url=url, env=env, log_path=log)
     try:
-        wait_until_ready(proxy, timeout=180)
+        wait_until_ready(proxy, new_probe_client(), timeout=180)
         yield url
     finally:
         proxy.stop()
@@ -432,7 +434,7 @@ def test_launch_starts_the_proxy_with_keyring_keys(
     seen = json.loads(record.read_text(encoding="utf-8"))
     assert seen.get("status") == 200, seen.get("error")
     assert not any(value in json.dumps(seen["env"]) for value in FAKE_KEYS.values())
-    assert not is_live(url)  # stopped when Claude Code exited
+    assert not is_live(new_probe_client(), url)  # stopped when Claude Code exited
 
 
 # --- the real Claude Code, when one is given ----------------------------------------------
@@ -442,14 +444,17 @@ def test_launch_starts_the_proxy_with_keyring_keys(
 def test_real_claude_code_through_launch(
     model: str, proxy_url: str, refreshed: Refreshed, tmp_path: Path
 ) -> None:
-    """Opt-in: ``DISCOVERY_TUI_CLAUDE=<path of claude>`` (npm package @anthropic-ai/claude-code).
+    """The real Claude Code: ``DISCOVERY_TUI_CLAUDE`` or the pinned one of tests/e2e/claude-code.
 
     Claude Code runs offline here: a private HOME, no non-essential traffic, every call to the
-    proxy on 127.0.0.1.
+    proxy on 127.0.0.1. (tests/test_e2e_claude_code.py checks what the upstream receives.)
     """
-    claude = os.environ.get("DISCOVERY_TUI_CLAUDE", "").strip()
-    if not claude:
-        pytest.skip("DISCOVERY_TUI_CLAUDE is not set: give the path of a real `claude` to run it")
+    found = real_claude_code()
+    if found is None:
+        pytest.skip(
+            "no Claude Code: `cd tests/e2e/claude-code && npm ci` or set DISCOVERY_TUI_CLAUDE"
+        )
+    claude = str(found)
     alias_or_skip(refreshed, model)
     (tmp_path / "home").mkdir()
     env = clean_env(
