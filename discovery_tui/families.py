@@ -336,8 +336,7 @@ def line_name(model_id: str) -> str:
         elif not (
             _NUMBER_TOKEN.match(token)
             or _STAGE_TOKEN.match(token)
-            or ranking.is_dated_token(token)
-            or ranking.is_size_token(token)
+            or ranking.is_date_or_size_token(token)
             or word
         ):
             kept.append(token)

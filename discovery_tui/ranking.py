@@ -24,7 +24,12 @@ Order (:func:`rank`), best first:
    ``-20250929``, ``-2025-07-28``, ``-09-2025`` or Mistral's ``-2411`` (Nov 2024); a bare
    month-day such as ``-0709`` has no year and is not used; unknown counts as oldest; same day is
    a tie);
-4. the fixed id rule: an undated id before a dated one, then the shorter id, then alphabetical.
+4. same generation, same release day: what the catalogs say about the siblings
+   (:mod:`discovery_tui.tiers`): the description naming the flagship ("flagship", "most
+   capable"...) over one describing a lighter model ("fast", "cheap"...), then the sibling that
+   calls tools over one that cannot, then the dearer sibling (output price, then input price);
+5. only when the catalogs say nothing, the fixed id rule: an undated id before a dated one, then
+   the shorter id, then alphabetical.
 
 Inputs are sorted by the id rule before the comparison sort, so the result never depends on the
 order of the input.
@@ -38,6 +43,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from discovery_tui import tiers
 from discovery_tui.models import Model
 
 EXPIRY_MARGIN_DAYS = 30
@@ -126,6 +132,11 @@ def is_variant(model: Model) -> bool:
     return (
         ":" in model.id or model.id.startswith("~") or bool(_ALIAS_TOKEN.search(bare_id(model.id)))
     )
+
+
+def is_date_or_size_token(token: str) -> bool:
+    """A date, revision or size token of an id (``20250929``, ``0709``, ``70b``): no version."""
+    return bool(_DATE_TOKEN.match(token) or _SIZE_TOKEN.match(token))
 
 
 def is_dated(model: Model) -> bool:
@@ -255,11 +266,15 @@ def _cmp_id(a: Model, b: Model) -> int:
 
 
 def _compare(a: Model, b: Model, ctx: _Context) -> tuple[int, str]:
-    """(> 0 when ``a`` is better, the rule that decided): availability, generation, release, id."""
+    """(> 0 when ``a`` is better, the rule that decided): availability, generation, release,
+    description, tools, price, id."""
     steps: tuple[tuple[str, Callable[[], int]], ...] = (
         ("availability", lambda: _cmp_availability(a, b, ctx)),
         ("generation", lambda: _cmp_generation(a, b)),
         ("release", lambda: _cmp_days(a, b)),
+        ("description", lambda: tiers.cmp_description(a, b)),
+        ("tools", lambda: tiers.cmp_tools(a, b)),
+        ("price", lambda: tiers.cmp_price(a, b)),
         ("id", lambda: _cmp_id(a, b)),
     )
     for rule, step in steps:
@@ -368,4 +383,15 @@ def _why_first(model: Model, runner_up: Model, ctx: _Context) -> str:
     if rule in ("generation", "release") and day is not None:
         of = f", generation {generation}" if parse_version(model.id) else ""
         return f"newest release ({day.isoformat()}{of})"
-    return f"tied with {runner_up.id} on generation and release day; shortest id wins"
+    if rule == "description":
+        if tiers.described_tier(model) > 0:
+            return f"named flagship in its description (same generation and day as {runner_up.id})"
+        return f"{runner_up.id} is described as a lighter model (same generation and day)"
+    if rule == "tools":
+        return f"calls tools, unlike its sibling {runner_up.id} (same generation and day)"
+    if rule == "price":
+        return f"dearer sibling of {runner_up.id} (same generation and release day)"
+    return (
+        f"tied with {runner_up.id} on generation and release day, and the catalogs say nothing "
+        "to tell them apart; shortest id wins"
+    )

@@ -576,7 +576,7 @@ async def test_a_full_openrouter_catalog_fits_in_16000_bytes() -> None:
     asked = prompt_families(item.body or {})
     assert set(asked) == set(fams)
     assert all(p.by == "llm" for p in result["openrouter"].values())
-    assert "description" not in item.raw.decode()  # no raw catalog
+    assert '"pricing"' not in item.raw.decode()  # candidate lines, never the raw catalog
 
 
 async def test_many_candidates_are_capped_and_the_cap_is_said() -> None:

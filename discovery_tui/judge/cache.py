@@ -18,14 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: candidate lines carry descriptions; answers the ranking replaced
 SUBDIR = "judge"
 
 
 @dataclass(frozen=True)
 class CachedDecision:
+    """A stored decision. ``fallback``: the judge answered, but its pick for this family was
+    invalid, so the ranking decided (``reason`` then says what was wrong, ``model_id`` is the
+    ranking's choice at the time); the next run with the same inputs asks no judge either."""
+
     model_id: str
     reason: str
+    fallback: bool = False
+    decided: str = ""
 
 
 def cache_key(
@@ -62,7 +68,13 @@ def load(cache_dir: Path, key: str) -> CachedDecision | None:
     model_id, reason = data.get("model"), data.get("reason")
     if not isinstance(model_id, str) or not model_id or not isinstance(reason, str):
         return None
-    return CachedDecision(model_id=model_id, reason=reason)
+    decided = data.get("decided")
+    return CachedDecision(
+        model_id=model_id,
+        reason=reason,
+        fallback=data.get("fallback") is True,
+        decided=decided if isinstance(decided, str) else "",
+    )
 
 
 def store(
@@ -75,9 +87,10 @@ def store(
     reason: str,
     judge_model: str,
     decided: str,
+    fallback: bool = False,
 ) -> bool:
     """Write one decision atomically; False (and nothing half-written) when the disk refuses."""
-    record = {
+    record: dict[str, object] = {
         "v": CACHE_VERSION,
         "key": key,
         "provider": provider,
@@ -86,6 +99,7 @@ def store(
         "reason": reason,
         "judge_model": judge_model,
         "decided": decided,
+        "fallback": fallback,
     }
     try:
         atomic_write(cache_path(cache_dir, key), json.dumps(record, indent=2, ensure_ascii=False))

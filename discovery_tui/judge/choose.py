@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from discovery_tui.formatting import one_line
 from discovery_tui.judge import client as judge_client
-from discovery_tui.judge.decision import Decision, heuristic_all
+from discovery_tui.judge.decision import Decision, heuristic, heuristic_all
 from discovery_tui.judge.prompt import describe, fit_messages, intent
 from discovery_tui.judge.settings import JudgeRun, JudgeSettings, text_or_none
 from discovery_tui.models import Model, Pick
@@ -33,8 +33,9 @@ Wanted = Mapping[str, Mapping[str, Sequence[Model]]]  # provider -> family -> ca
 class ProviderAnswer:
     """One provider's decisions from one judge call, and whether an answer arrived at all.
 
-    ``received`` is False for a transport failure, a timeout or an unreadable answer; True when
-    the judge answered JSON, even if some of its picks were invalid (they fell back).
+    ``received`` is False for a transport failure, a timeout or an answer without JSON (none of
+    them is cached: the next run asks again); True when the judge answered JSON, even if some of
+    its picks were invalid (they fell back, and the fallback is cached for the same inputs).
     """
 
     decisions: dict[str, Decision]
@@ -164,10 +165,21 @@ def _cached(
     hit = load(run.cache_dir, _key(judge, provider, family, models, run))
     if hit is None:
         return None
+    if hit.fallback:
+        return heuristic(models, why=remembered_why(hit.reason, hit.decided), today=run.today)
     chosen = next((m for m in models if m.id == hit.model_id), None)
     if chosen is None:
         return None
     return Decision(model=chosen, by="cached", reason=one_line(hit.reason) or "chosen by the judge")
+
+
+def remembered_why(why: str, decided: str) -> str:
+    """The reason of a cached fallback: what the judge got wrong, and when it is asked again."""
+    when = f" of {decided}" if decided else ""
+    return (
+        f"{one_line(why)} (remembered from the judge's answer{when}; "
+        "asked again when these candidates change)"
+    )
 
 
 def _remember(
@@ -177,18 +189,16 @@ def _remember(
     answer: ProviderAnswer,
     fams: Mapping[str, Sequence[Model]],
 ) -> None:
-    """Store the judge's valid decisions; a fallback is never cached (the next run asks again).
-
-    The seam for issue 14: when ``answer.received``, the families whose pick was invalid (their
-    decision is a fallback) may be stored too, so an unchanged catalog asks no more; transport
-    failures (``received`` False) must stay uncached.
-    """
+    """Store what a received answer decided, for its inputs: the valid picks, and the families
+    whose pick was invalid (a fallback, stored with its cause, so an unchanged catalog asks no
+    more). Nothing is stored when no answer arrived (transport error, timeout, no JSON)."""
     from discovery_tui.judge.cache import store
 
-    if run.cache_dir is None:
+    if run.cache_dir is None or not answer.received:
         return
     for family, decision in answer.decisions.items():
-        if decision.by != "llm":
+        fallback = decision.by == "heuristic"
+        if decision.by != "llm" and not (fallback and decision.why):
             continue
         store(
             run.cache_dir,
@@ -196,9 +206,10 @@ def _remember(
             provider=provider,
             family=family,
             model_id=decision.model.id,
-            reason=decision.reason,
+            reason=(decision.why or "") if fallback else decision.reason,
             judge_model=judge.model,
             decided=run.today.isoformat(),
+            fallback=fallback,
         )
 
 
@@ -241,8 +252,8 @@ async def _ask_provider(
         return _fallback(asked, run, why, received=False)
     try:
         answer = parse_answer(text)
-    except JudgeError as exc:  # an answer arrived, but no JSON in it
-        return _fallback(asked, run, judge.scrub(str(exc)), received=True)
+    except JudgeError as exc:  # an answer arrived, but no JSON in it: not cached, ask again
+        return _fallback(asked, run, judge.scrub(str(exc)), received=False)
     return ProviderAnswer(validate(answer, asked, run), received=True)
 
 

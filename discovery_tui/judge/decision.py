@@ -20,6 +20,7 @@ class Decision:
     model: Model
     by: DecidedBy
     reason: str
+    why: str | None = None  # a fallback's cause: why the judge's answer was not used
 
 
 def heuristic(models: Sequence[Model], *, why: str | None, today: date) -> Decision:
@@ -29,7 +30,7 @@ def heuristic(models: Sequence[Model], *, why: str | None, today: date) -> Decis
     chosen = ranking.best(models, today=today) or models[0]
     explained = one_line(ranking.explain(chosen, models, today=today))
     reason = explained if why is None else f"{why}; deterministic choice: {explained}"
-    return Decision(model=chosen, by="heuristic", reason=reason)
+    return Decision(model=chosen, by="heuristic", reason=reason, why=why)
 
 
 def heuristic_all(

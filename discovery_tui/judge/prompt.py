@@ -19,31 +19,52 @@ if TYPE_CHECKING:
 
 MAX_REQUEST_BYTES = 16_000
 CANDIDATE_CAPS = (12, 8, 6, 4, 3, 2, 1)  # per family; shrunk until the request fits
+DESCRIPTION_CHARS = 100  # a candidate's description, shortened to this many characters
+DESCRIPTION_LIMITS = (DESCRIPTION_CHARS, 50, 0)  # shortened, then dropped, before fewer candidates
+# (candidates per family, description characters), tried in order until the request fits:
+# descriptions are the first thing to shorten and drop, then the candidate lists shrink.
+FIT_STEPS = tuple((CANDIDATE_CAPS[0], limit) for limit in DESCRIPTION_LIMITS) + tuple(
+    (cap, 0) for cap in CANDIDATE_CAPS[1:]
+)
 
 SYSTEM_PROMPT = (
     "You choose, for one provider, the single best model of each model family listed by the "
     "user, among that family's candidates only. Best means: the most capable current model that "
     "serves the family's intent; prefer a newer generation to an older one and a generally "
     "available model to a preview, unless the newest generation exists only as a preview; weigh "
-    "price only when the intent asks for it. Answer with JSON only, exactly of this shape: "
+    "price only when the intent asks for it. A description's own words ('flagship', 'most "
+    "capable'; 'fast', 'cheap') tell same-generation siblings apart. "
+    "Answer with JSON only, exactly of this shape: "
     '{"picks": {"FAMILY": {"model": "ID", "reason": "one short sentence"}}}. '
     "Use every family name given, and for each the id of one of its own candidates, copied "
     "exactly. No other text."
 )
 
 
-def describe(model: Model) -> str:
-    """One compact line: id | released | context | $/Mtok in/out | flags.
+def describe(model: Model, *, description_chars: int = DESCRIPTION_CHARS) -> str:
+    """One compact line: id | released | context | $/Mtok in/out | flags | description.
 
-    The seam for a candidate's catalog description (issue 14): append it, shortened, as the last
-    part here, and bump ``cache.CACHE_VERSION`` in the same change.
+    The description (the catalog's own words, one line, at most ``description_chars``; none at 0)
+    comes last; flags are ``-`` when there are none but a description follows. These bytes (at
+    the default length) are part of the cache key: bump ``cache.CACHE_VERSION`` when the format
+    changes.
     """
     released = model.released.isoformat() if model.released else "?"
     parts = [model.id, released, f"ctx {context_compact(model.context_window)}", _prices(model)]
     flags = _flags(model)
-    if flags:
-        parts.append(",".join(flags))
+    text = short_description(model, description_chars)
+    if flags or text:
+        parts.append(",".join(flags) or "-")
+    if text:
+        parts.append(text)
     return " | ".join(parts)
+
+
+def short_description(model: Model, chars: int = DESCRIPTION_CHARS) -> str:
+    """The description on one line, cut to ``chars`` (with "…"), "|" replaced; "" for none."""
+    if chars <= 0 or not model.description:
+        return ""
+    return one_line(model.description.replace("|", "/"), limit=chars)
 
 
 def _prices(model: Model) -> str:
@@ -81,17 +102,20 @@ def build_messages(
     families: Mapping[str, Family],
     cap: int,
     today: date,
+    description_chars: int = DESCRIPTION_CHARS,
 ) -> list[dict[str, str]]:
     """The system contract and one user message with, per family, its intent and top candidates."""
+    legend = "id | release date | context window | USD per 1M tokens input/output | flags"
+    if description_chars > 0:
+        legend += " | the catalog's description, shortened"
     lines = [
         f"Provider: {provider}. Today: {today.isoformat()}.",
-        "Candidates are listed best first by a deterministic ranking, one per line: "
-        "id | release date | context window | USD per 1M tokens input/output | flags.",
+        f"Candidates are listed best first by a deterministic ranking, one per line: {legend}.",
     ]
     for family, models in asked.items():
         ranked = _ranked(models, today=today)
         lines += ["", f"Family: {family}", f"Intent: {intent(family, families) or family}"]
-        lines += [f"- {describe(m)}" for m in ranked[:cap]]
+        lines += [f"- {describe(m, description_chars=description_chars)}" for m in ranked[:cap]]
         if len(ranked) > cap:
             lines.append(f"({len(ranked) - cap} lower-ranked candidates not shown)")
     names = ", ".join(asked)
@@ -136,10 +160,13 @@ def fit_messages(
     judge: JudgeSettings,
     today: date,
 ) -> list[dict[str, str]]:
-    """The messages with as many candidates per family as fit in MAX_REQUEST_BYTES."""
+    """The messages that fit in MAX_REQUEST_BYTES: descriptions shortened, then dropped, then
+    fewer candidates per family (:data:`FIT_STEPS`)."""
     messages: list[dict[str, str]] = []
-    for cap in CANDIDATE_CAPS:
-        messages = build_messages(provider, asked, families=families, cap=cap, today=today)
+    for cap, chars in FIT_STEPS:
+        messages = build_messages(
+            provider, asked, families=families, cap=cap, today=today, description_chars=chars
+        )
         if request_size(judge, messages) <= MAX_REQUEST_BYTES:
             break
     return messages
