@@ -98,9 +98,11 @@ class DemoSource:
         return results
 
     def _result(self, spec: ProviderSpec) -> FetchResult:
-        models = self.catalog.get(spec.name)
+        from discovery_tui.providers.checks import checked_models
+
+        models, notes = checked_models(self.catalog.get(spec.name) or ())
         if models:
-            return FetchResult(spec.name, Catalog(spec.name, tuple(models)))
+            return FetchResult(spec.name, Catalog(spec.name, tuple(models)), notes=tuple(notes))
         return FetchResult(
             spec.name,
             error=f"The demo catalog has no {spec.label} models: pick another provider",

@@ -18,9 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from discovery_tui.models import Catalog, Model
+from discovery_tui.secrets import redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -66,6 +67,25 @@ class ModelsDev:
     """models.dev's data: provider id -> model id -> the raw model object."""
 
     providers: Mapping[str, Mapping[str, Mapping[str, Any]]]
+
+
+EnrichmentStatus = Literal["ok", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """How a run's enrichment went: ``ok`` (fresh, cached, or a stale copy with a note),
+    ``failed`` (no data: a note says why) or ``skipped`` (--no-enrich, the demo)."""
+
+    status: EnrichmentStatus
+    note: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        """``--json``'s top-level ``"enrichment"`` value."""
+        return {"source": SOURCE, "status": self.status, "note": self.note}
+
+
+SKIPPED = Enrichment("skipped")
 
 
 @dataclass(frozen=True)
@@ -114,11 +134,12 @@ async def load_models_dev(
     return ModelsDevResult(None, note=f"{problem}; prices and limits are the catalogs' only")
 
 
-async def _fetch(client: httpx.AsyncClient, url: str) -> tuple[bytes | None, str]:
+async def _fetch(client: httpx.AsyncClient, target: str) -> tuple[bytes | None, str]:
     import httpx
 
+    url = redact_url(target)
     try:
-        async with client.stream("GET", url) as response:
+        async with client.stream("GET", target) as response:
             if response.status_code >= 400:
                 return None, f"models.dev answered HTTP {response.status_code} ({url})"
             chunks: list[bytes] = []

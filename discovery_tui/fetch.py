@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from discovery_tui.errors import ProviderError
 from discovery_tui.formatting import one_line
-from discovery_tui.models import Catalog
+from discovery_tui.models import Catalog, Model
+from discovery_tui.secrets import credentials_problem, known_secrets, scrub
 from discovery_tui.settings import (
     DEFAULT_TIMEOUT_SECONDS,
     ResolvedKey,
@@ -41,6 +42,9 @@ class FetchResult:
     provider: str
     catalog: Catalog | None = None
     error: str | None = None
+    # What the boundary checks dropped (a model with a bad id, a NaN price), one line each,
+    # control characters escaped; rich markup is the render layer's to escape.
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -140,34 +144,85 @@ async def fetch_one(
     timeout: float,
 ) -> FetchResult:
     """Fetch one provider; every failure becomes a one-line reason, never an exception."""
+    from discovery_tui.providers.base import CATALOG_NOTES
+
     if key.source == "none":
         return FetchResult(spec.name, error=str(missing_key_error(spec)))
     base, moved = api_base(spec)
+    refused = credentials_problem(base, where=_base_origin(spec, moved), key_var=_key_var(spec))
+    if refused is not None:
+        return FetchResult(spec.name, error=refused)
+    notes: list[str] = []
+    token = CATALOG_NOTES.set(notes)  # the fetch's task copies this context: same list
     try:
         models = await asyncio.wait_for(
             spec.fetch(client, api_base=base, api_key=key.value), timeout=timeout
         )
     except ProviderError as exc:
-        return FetchResult(spec.name, error=one_line(str(exc), limit=None))
+        return _failed(spec, _scrubbed(str(exc), key), notes)
     except asyncio.TimeoutError:
-        return FetchResult(
-            spec.name,
-            error=f"{spec.label} did not answer within {timeout:g} s: try again later, "
+        return _failed(
+            spec,
+            f"{spec.label} did not answer within {timeout:g} s: try again later, "
             f"or check {spec.api_base_env}",
+            notes,
         )
-    except (LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        return FetchResult(
-            spec.name,
-            error=f"{spec.label} answered in an unexpected shape ({type(exc).__name__}): "
+    except (
+        LookupError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ArithmeticError,
+        RecursionError,
+    ) as exc:
+        return _failed(
+            spec,
+            f"{spec.label} answered in an unexpected shape ({type(exc).__name__}): "
             "its API may have changed; report it with DISCOVERY_TUI_DEBUG=1 output",
+            notes,
         )
-    if not models:
-        return FetchResult(
-            spec.name,
-            error=f"{spec.label} returned no models: check the key's access",
-        )
+    finally:
+        CATALOG_NOTES.reset(token)
     written_base = base if moved or spec.entries_need_api_base else None
-    return FetchResult(spec.name, Catalog(spec.name, tuple(models), written_base))
+    return _checked_result(spec, models, notes, written_base)
+
+
+def _checked_result(
+    spec: ProviderSpec, models: Sequence[Model], notes: list[str], written_base: str | None
+) -> FetchResult:
+    """The catalog after the boundary checks; a catalog left empty by them is a failure."""
+    from discovery_tui.providers.checks import checked_models
+
+    kept, dropped = checked_models(models)
+    notes = notes + dropped
+    if not models:
+        return _failed(spec, f"{spec.label} returned no models: check the key's access", notes)
+    if not kept:
+        return _failed(
+            spec,
+            f"{spec.label} returned no usable models ({len(dropped)} left out, see the notes): "
+            "check the API base URL",
+            notes,
+        )
+    return FetchResult(spec.name, Catalog(spec.name, tuple(kept), written_base), notes=tuple(notes))
+
+
+def _failed(spec: ProviderSpec, error: str, notes: Sequence[str]) -> FetchResult:
+    return FetchResult(spec.name, error=one_line(error, limit=None), notes=tuple(notes))
+
+
+def _scrubbed(message: str, key: ResolvedKey) -> str:
+    return scrub(message, [key.value, *known_secrets()])
+
+
+def _key_var(spec: ProviderSpec) -> str:
+    return spec.key_env or f"{spec.name.upper().replace('-', '_')}_API_KEY"
+
+
+def _base_origin(spec: ProviderSpec, moved: bool) -> str:
+    if moved:
+        return spec.api_base_env
+    return f"The API base of {spec.name} (custom_providers in profile.yaml)"
 
 
 async def fetch_catalogs(

@@ -5,15 +5,18 @@ Nothing here prints or prompts: the refresh command and the wizard render what i
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from discovery_tui.enrich import SKIPPED, Enrichment
 from discovery_tui.errors import UsageError
 from discovery_tui.fetch import FetchResult
 from discovery_tui.models import Model, Pick
+from discovery_tui.ownership import WrittenRouter, read_written
 from discovery_tui.plan import ProviderOutcome, entries_for, precedence
 from discovery_tui.profile import Profile
 from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey
@@ -21,6 +24,7 @@ from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey
 if TYPE_CHECKING:
     import httpx
 
+    from discovery_tui.enrich import ModelsDevResult
     from discovery_tui.families import Family
     from discovery_tui.fetch import CatalogSource
     from discovery_tui.judge import JudgeSettings
@@ -38,6 +42,7 @@ class RunOptions:
     judge_model: str | None = None
     refresh_judge: bool = False
     demo: bool = False  # the CLI's choice of catalog source (fetch.catalog_source), nothing else
+    enrich: bool = True  # False (--no-enrich): no models.dev; the demo never asks it either
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     today: date = field(default_factory=date.today)
 
@@ -51,6 +56,14 @@ class Computation:
     provider_order: tuple[str, ...]
     recorded_picks: Mapping[str, Mapping[str, str]]
     models: Mapping[str, Model]  # litellm model string -> model, for the preview
+    # provider -> what the catalog checks dropped (one printable line each; rich markup is
+    # the render layer's to escape); providers without notes are absent
+    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    enrichment: Enrichment = SKIPPED
+    # provider -> field name -> how many of its models got that field from models.dev
+    filled: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # what the tool last wrote into router_settings (profile.yaml ``written:``; plan/aliases.py)
+    written: WrittenRouter = field(default_factory=WrittenRouter)
 
 
 def registry(profile: Profile) -> dict[str, ProviderSpec]:
@@ -114,14 +127,17 @@ async def compute(
     families = load_families(options.families_path)
     specs = registry(profile)
     keys = source.keys(specs)
-    chosen, skipped = select_providers(
-        specs, options.providers, keys, offered=source.offers(specs)
-    )
+    chosen, skipped = select_providers(specs, options.providers, keys, offered=source.offers(specs))
     judge = _judge(options, profile) if source.uses_judge else None
     own_client = client is None
     http = client or new_client(timeout=options.timeout)
     try:
-        results = await _fetch(http, source, chosen, keys, options, on_fetched)
+        wants_enrich = options.enrich and source.kind == "live" and _enrichable(chosen)
+        results, loaded = await asyncio.gather(
+            _fetch(http, source, chosen, keys, options, on_fetched),
+            _models_dev(http) if wants_enrich else _nothing(),
+        )
+        results = _enriched(results, loaded)
         outcomes = await _choose(http, chosen, results, families, options, profile, judge)
     finally:
         if own_client:
@@ -134,7 +150,57 @@ async def compute(
         provider_order=tuple(precedence(profile.providers, list(specs))),
         recorded_picks=profile.picks,
         models=models,
+        notes={name: r.notes for name, r in results.items() if r.notes},
+        enrichment=_enrichment(loaded),
+        filled=_filled(results),
+        written=read_written(profile.path),
     )
+
+
+async def _models_dev(client: httpx.AsyncClient) -> ModelsDevResult:
+    from discovery_tui.enrich import load_models_dev
+    from discovery_tui.settings import cache_dir
+
+    return await load_models_dev(client, cache_dir=cache_dir())
+
+
+async def _nothing() -> None:
+    return None
+
+
+def _enrichable(chosen: Sequence[ProviderSpec]) -> bool:
+    """True when models.dev knows any chosen provider (custom servers alone: no request)."""
+    from discovery_tui.enrich import PROVIDER_KEYS
+
+    return any(spec.name in PROVIDER_KEYS for spec in chosen)
+
+
+def _enriched(
+    results: Mapping[str, FetchResult], loaded: ModelsDevResult | None
+) -> dict[str, FetchResult]:
+    """Each fetched catalog with models.dev's facts filled in where it said nothing."""
+    from discovery_tui.enrich import enrich_catalog
+
+    if loaded is None or loaded.data is None:
+        return dict(results)
+    data = loaded.data
+    return {
+        name: replace(r, catalog=enrich_catalog(r.catalog, data)) if r.catalog else r
+        for name, r in results.items()
+    }
+
+
+def _enrichment(loaded: ModelsDevResult | None) -> Enrichment:
+    if loaded is None:
+        return SKIPPED
+    return Enrichment("ok" if loaded.data is not None else "failed", loaded.note)
+
+
+def _filled(results: Mapping[str, FetchResult]) -> dict[str, dict[str, int]]:
+    from discovery_tui.enrich import filled_summary
+
+    counts = {name: filled_summary(r.catalog.models) for name, r in results.items() if r.catalog}
+    return {name: summary for name, summary in counts.items() if summary}
 
 
 async def _fetch(
@@ -195,7 +261,21 @@ async def _choose(
         cache_dir=None if options.demo else cache_dir(),
         refresh_judge=options.refresh_judge,
     )
-    return [_outcome(spec, results[spec.name], candidates, picks) for spec in chosen]
+    outcomes = [_outcome(spec, results[spec.name], candidates, picks) for spec in chosen]
+    pairs = zip(outcomes, chosen, strict=True)
+    return [_with_lines(outcome, spec, families, options.today) for outcome, spec in pairs]
+
+
+def _with_lines(
+    outcome: ProviderOutcome, spec: ProviderSpec, families: Mapping[str, Family], today: date
+) -> ProviderOutcome:
+    """The outcome with its catalog's lines of known vendors that no family takes."""
+    from discovery_tui.families import unmatched_lines
+
+    if not outcome.catalog:
+        return outcome
+    lines = unmatched_lines(outcome.catalog, families, provider_vendor=spec.vendor, today=today)
+    return replace(outcome, unmatched=tuple(lines))
 
 
 def _outcome(
@@ -215,5 +295,5 @@ def _outcome(
         picks=own_picks,
         entries=entries_for(spec, own_candidates, api_base=result.catalog.api_base),
         candidates=tuple(m for models in own_candidates.values() for m in models),
+        catalog=result.catalog.models,
     )
-

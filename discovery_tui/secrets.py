@@ -39,3 +39,48 @@ def scrub(text: str, secrets: Iterable[str | None]) -> str:
     for value in sorted(values, key=len, reverse=True):
         text = text.replace(value, MASK)
     return text
+
+
+# Query parameters that carry a key (Gemini's old ``?key=``, some gateways' ``?api_key=``).
+_KEY_PARAMS = frozenset({"key", "api_key", "apikey", "api-key", "token", "access_token"})
+
+
+def url_has_credentials(url: str) -> bool:
+    """True when ``url`` carries a user name or password (``http://user:sk-…@host``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "@" in url
+    return "@" in parts.netloc
+
+
+def redact_url(url: str) -> str:
+    """``url`` safe to print: user name and password removed, key-like query values masked.
+    Text that is not a URL is returned with anything before an ``@`` of its host part cut."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            if any(name.lower() in _KEY_PARAMS for name, _ in pairs):
+                masked = [(n, MASK if n.lower() in _KEY_PARAMS else v) for n, v in pairs]
+                query = urlencode(masked, safe="*")
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    except ValueError:
+        return MASK
+
+
+def credentials_problem(url: str, *, where: str, key_var: str) -> str | None:
+    """The message refusing an API base with credentials in it, naming the key variable to use
+    instead; None when ``url`` carries none. The URL is shown without its credentials."""
+    if not url_has_credentials(url):
+        return None
+    return (
+        f"{where} has credentials in it ({redact_url(url)}): they would be written into "
+        f"config.yaml; remove them from the URL and put the key in {key_var}"
+    )

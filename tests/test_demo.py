@@ -71,3 +71,22 @@ async def test_the_demo_is_a_catalog_source_without_keys_or_judge() -> None:
     assert results["groq"].error == "The demo catalog has no Groq models: pick another provider"
     catalog = results["xai"].catalog
     assert catalog is not None and all(m.source == "demo" for m in catalog.models)
+
+
+async def test_the_demo_passes_the_catalog_checks_and_is_the_same_every_time() -> None:
+    """The demo goes through the same boundary checks as live catalogs: nothing is dropped,
+    no note is made, and two loads give equal catalogs (offline and deterministic)."""
+    import httpx
+
+    from discovery_tui.demo import DemoSource
+
+    specs = [PROVIDERS[name] for name in sorted(load_demo_catalog())]
+    async with httpx.AsyncClient() as client:  # never used by the demo
+        first = await DemoSource.load().fetch(client, specs, keys={})
+        second = await DemoSource.load().fetch(client, specs, keys={})
+    assert first == second
+    for name, result in first.items():
+        assert result.ok, result.error
+        assert result.notes == (), (name, result.notes)
+        assert result.catalog is not None
+        assert len(result.catalog.models) == len(load_demo_catalog()[name])

@@ -26,7 +26,6 @@ from cli_harness import (
     assert_one_line_reason,
     harness_for,
     openrouter_catalog,
-    squeeze,
     xai_catalog,
     xai_path,
 )
@@ -253,7 +252,7 @@ def test_a_failing_provider_is_kept_and_the_other_applied(
     assert run.code == 3, run.text
     reason = stderr_reason(run)
     assert_reason_words(reason, fault)
-    assert squeeze(f"kept as is: {reason}") in squeeze(run.out)  # the preview, wrapped or not
+    assert "xai         failed" in run.out and reason not in run.out  # the reason once: stderr
     assert "Traceback" not in run.text
     after = assert_kept_and_applied(h, before)
 
@@ -261,7 +260,8 @@ def test_a_failing_provider_is_kept_and_the_other_applied(
 
     assert again.code == 3, again.text
     data = again.json
-    assert data["providers"]["xai"] == {
+    designed = ("status", "error", "models", "picks")  # JSON keys may be added (design.md)
+    assert {key: data["providers"]["xai"][key] for key in designed} == {
         "status": "failed",
         "error": reason,
         "models": 0,

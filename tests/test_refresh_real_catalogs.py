@@ -3,6 +3,7 @@ served on 127.0.0.1, writes a config where every default alias resolves to the e
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +28,7 @@ EXPERT_KEYS = {
 PREFIX = {"openrouter": "openrouter", "xai": "xai", "gemini": "gemini"}
 # Without a profile, first-party providers come before aggregators: Gemini, xAI, then OpenRouter.
 PRECEDENCE = ("gemini", "xai", "openrouter")
+MODELS_DEV_FILE = "models-dev__symfony-models-dev-api-json.json"
 HAND_WRITTEN = """\
 # my proxy: keep this comment
 general_settings:
@@ -107,3 +109,31 @@ def test_real_catalogs_give_the_expert_aliases_and_keep_hand_edits(
     assert second.returncode == 0, second.stderr
     assert config.read_text(encoding="utf-8") == text  # a second run changes no byte
     assert "nothing to change" in second.stdout
+
+
+def test_models_dev_gives_gemini_entries_their_prices(
+    served: dict[str, str], catalogs_dir: Path, tmp_path: Path
+) -> None:
+    """Gemini's catalog has no prices; the models.dev sample, served on 127.0.0.1, fills them
+    (issue 14: "the preview of a Gemini refresh shows prices")."""
+    server = FakeProvider().start()
+    try:
+        sample = json.loads((catalogs_dir / MODELS_DEV_FILE).read_text(encoding="utf-8"))
+        server.json("/api.json", sample)
+        env = {**served, "MODELS_DEV_API_URL": server.url + "/api.json"}
+        config = tmp_path / "config.yaml"
+        run = run_refresh(env, "gemini", "--config", str(config))
+        assert run.returncode == 0, run.stderr
+        assert len(server.requests_to("/api.json")) == 1
+    finally:
+        server.stop()
+    data = YAML(typ="safe").load(config.read_text(encoding="utf-8"))
+    entries = {e["model_name"]: e for e in data["model_list"]}
+    pro = entries["gemini/gemini-2.5-pro"]["model_info"]
+    assert pro["input_cost_per_token"] == 1.25e-06
+    assert pro["output_cost_per_token"] == 1e-05
+    again = run_refresh(
+        {**served, "MODELS_DEV_API_URL": "http://127.0.0.1:9/x"}, "gemini", "--config", str(config)
+    )
+    assert again.returncode == 0, again.stderr  # the day-old cache serves; nothing changes
+    assert YAML(typ="safe").load(config.read_text(encoding="utf-8")) == data

@@ -316,3 +316,28 @@ def test_known_secrets_are_the_environment_keys_of_eight_characters_or_more(
     found = known_secrets()
     assert XAI_KEY in found and JUDGE_KEY in found and "short" not in found
     assert found == sorted(found, key=len, reverse=True)
+
+
+# --- credentials inside an API base (P3) ---------------------------------------------------
+
+
+def test_credentials_in_an_api_base_are_refused_never_written_or_printed(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``XAI_API_BASE=http://user:KEY@host``: xAI fails with a message naming XAI_API_KEY and
+    the URL without its credentials; the other provider is applied; the key is nowhere."""
+    seen = Seen()
+    clean_base = h.server.base_url("xai")
+    monkeypatch.setenv("XAI_API_BASE", clean_base.replace("http://", f"http://me:{XAI_KEY}@"))
+    run = seen.add("refresh, a key in XAI_API_BASE", h.refresh("--yes", "--json"))
+    assert run.code == 3, run.text
+    xai = run.json["providers"]["xai"]
+    assert xai["status"] == "failed"
+    assert xai["error"] == (
+        f"XAI_API_BASE has credentials in it ({clean_base}): they would be written into "
+        "config.yaml; remove them from the URL and put the key in XAI_API_KEY"
+    )
+    assert run.json["providers"]["openrouter"]["status"] == "ok"
+    assert "me:" not in run.text and "@127.0.0.1" not in h.text()
+    seen.add("the same, as a table", h.refresh("--dry-run"))
+    seen.assert_clean(h.tmp)

@@ -26,6 +26,7 @@ from discovery_tui.providers import (
 )
 from discovery_tui.providers.base import ProviderSpec
 from discovery_tui.providers.openai_compatible import make_spec
+from discovery_tui.secrets import credentials_problem
 
 __all__ = ["PROVIDERS", "ProviderSpec", "all_providers", "custom_spec"]
 
@@ -90,6 +91,13 @@ def custom_spec(entry: Mapping[str, Any], *, where: str = "custom_providers[0]")
             f"profile.yaml {where}.base_url must start with http:// or https://, {_EXAMPLE}"
         )
     key_env = _optional(entry, "key_env", where, _KEY_ENV, "an environment variable name")
+    refused = credentials_problem(
+        base_url,
+        where=f"profile.yaml {where}.base_url",
+        key_var=key_env or "an environment variable named by key_env",
+    )
+    if refused is not None:
+        raise ConfigError(refused)
     prefix = _optional(entry, "prefix", where, _PREFIX, "a LiteLLM provider prefix") or "openai"
     vendor = _optional(entry, "vendor", where, None, "a vendor name")
     return make_spec(name=name, base_url=base_url, key_env=key_env, prefix=prefix, vendor=vendor)

@@ -19,9 +19,11 @@ from discovery_tui.providers.base import (
     date_from_iso,
     get_json,
     litellm_model,
+    parse_each,
     require_list,
 )
 from discovery_tui.providers.openai_compatible import key_hint, models_or_error
+from discovery_tui.providers.text import text_or_none
 
 if TYPE_CHECKING:
     import httpx
@@ -65,7 +67,7 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
         provider=NAME,
         id=model_id,
         litellm_model=litellm_model(PREFIX, model_id),
-        name=display if isinstance(display, str) and display else None,
+        name=text_or_none(display),
         released=date_from_iso(obj.get("created_at")),
         context_window=as_int(obj.get("max_input_tokens")),
         max_output_tokens=as_int(obj.get("max_tokens")),
@@ -103,7 +105,7 @@ async def fetch_models(
     if api_key:
         headers["x-api-key"] = api_key
     objects = await _pages(client, f"{api_base}/models", headers)
-    return models_or_error([parse_model(obj) for obj in objects], LABEL)
+    return models_or_error(parse_each(objects, parse_model), LABEL)
 
 
 SPEC = ProviderSpec(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Mapping
+import math
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from discovery_tui.errors import ProviderError
 from discovery_tui.formatting import one_line
 from discovery_tui.httpstatus import status_problem
+from discovery_tui.safetext import printable
+from discovery_tui.secrets import redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -28,6 +32,19 @@ if TYPE_CHECKING:
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_RETRY_AFTER_SECONDS = 15.0
+MAX_REDIRECTS = 5
+# Headers that say nothing secret and may follow a redirect to another origin; every other
+# header a provider sets (Authorization, x-api-key, x-goog-api-key, ...) stays with its origin.
+SAFE_HEADERS = frozenset({"anthropic-version", "accept", "user-agent"})
+# The ranges a catalog's numbers must fall in; a value outside is dropped with a note.
+MAX_TOKENS = 100_000_000
+MAX_PRICE_PER_TOKEN = 1.0  # USD; the dearest real models cost about 0.0006
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+# Notes about a catalog's bad values, collected while its provider is fetched (fetch.fetch_one
+# sets the list; parse_each prefixes each value's note with its model's id).
+CATALOG_NOTES: ContextVar[list[str] | None] = ContextVar("catalog_notes", default=None)
+_VALUE_PROBLEMS: ContextVar[list[str] | None] = ContextVar("value_problems", default=None)
 
 
 class FetchFn(Protocol):
@@ -112,28 +129,82 @@ async def get_json(
 ) -> Any:
     """GET ``url`` and return its JSON; retry 429 and 5xx honouring Retry-After.
 
+    Redirects are followed here, not by httpx: a key header never goes to another origin.
     Every failure becomes a ProviderError with a one-line message; the key never appears in it.
     With ``missing_ok``, HTTP 404 returns None (for optional endpoints with a fallback).
     """
     import httpx
 
+    shown = redact_url(url)
     for attempt in range(retries + 1):
         try:
-            async with client.stream("GET", url, headers=headers, params=params) as response:
+            response = await _send_following(client, url, headers or {}, params, label)
+            try:
                 if response.status_code in RETRY_STATUSES and attempt < retries:
                     delay = retry_delay(response, attempt)
                 else:
                     if missing_ok and response.status_code == 404:
                         return None
                     if response.status_code >= 400:
-                        message = status_message(label, response.status_code, url, key_hint)
+                        message = status_message(label, response.status_code, shown, key_hint)
                         raise ProviderError(message)
                     body = await _read_limited(response, label)
-                    return _parse_json(body, label, url, response.headers.get("content-type", ""))
+                    content_type = response.headers.get("content-type", "")
+                    return _parse_json(body, label, shown, content_type)
+            finally:
+                await response.aclose()
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            raise ProviderError(transport_message(exc, label=label, url=url)) from exc
+            raise ProviderError(transport_message(exc, label=label, url=shown)) from exc
         await asyncio.sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+async def _send_following(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: Mapping[str, str],
+    params: Mapping[str, str | int] | None,
+    label: str,
+) -> httpx.Response:
+    """The streamed response at the end of at most MAX_REDIRECTS redirects. Once a redirect
+    leaves the first origin (scheme, host, port), only SAFE_HEADERS go along."""
+    import httpx
+
+    request = client.build_request("GET", url, headers=headers, params=params)
+    first = _origin(request.url)
+    for _ in range(MAX_REDIRECTS + 1):
+        response = await client.send(request, stream=True, follow_redirects=False)
+        location = response.headers.get("location")
+        if not (response.is_redirect and location):
+            return response
+        await response.aclose()
+        try:
+            target = request.url.join(location)
+        except httpx.InvalidURL as exc:
+            raise ProviderError(_redirect_message(label, location, "an invalid URL")) from exc
+        if target.scheme not in ("http", "https"):
+            raise ProviderError(_redirect_message(label, location, "a non-http(s) URL"))
+        if _origin(target) != first:
+            headers = _safe_headers(headers)  # and so for every later hop, back home too
+        request = client.build_request("GET", target, headers=headers)
+    raise ProviderError(
+        f"{label} redirected more than {MAX_REDIRECTS} times ({redact_url(url)}): "
+        "fix the API base URL"
+    )
+
+
+def _safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name.lower() in SAFE_HEADERS}
+
+
+def _redirect_message(label: str, location: str, what: str) -> str:
+    target = printable(one_line(redact_url(location), limit=200))
+    return f"{label} redirected to {what} ({target}): fix the API base URL"
 
 
 def transport_message(exc: Exception, *, label: str, url: str) -> str:
@@ -187,42 +258,114 @@ def require_list(payload: Any, key: str | None, label: str) -> list[dict[str, An
     return objects
 
 
+def _problem(text: str) -> None:
+    """Record that a value of the model being parsed was dropped (see :func:`parse_each`)."""
+    problems = _VALUE_PROBLEMS.get()
+    if problems is not None:
+        problems.append(text)
+
+
+def add_note(text: str) -> None:
+    """A note about the catalog being fetched (shown in the preview and ``--json``)."""
+    notes = CATALOG_NOTES.get()
+    if notes is not None:
+        notes.append(text)
+
+
+def _number_text(value: Any) -> str:
+    return printable(one_line(str(value), limit=40))
+
+
 def date_from_unix(value: Any) -> date | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return datetime.fromtimestamp(value, tz=timezone.utc).date()
-    return None
+    """A unix time's day; a time before 1990 or after 2100 (or not a number) is dropped."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        return None
+    try:
+        day = datetime.fromtimestamp(value, tz=timezone.utc).date()
+    except (OverflowError, OSError, ValueError):
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        _problem(
+            f"creation time {_number_text(value)} dropped (not a date between "
+            f"{FIRST_YEAR} and {LAST_YEAR})"
+        )
+        return None
+    return day
 
 
 def date_from_iso(value: Any) -> date | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return date.fromisoformat(value[:10])
+        day = date.fromisoformat(value[:10])
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def as_int(value: Any) -> int | None:
+    """A token count in 1..MAX_TOKENS; 0 and negatives mean unknown, other values are dropped."""
     if isinstance(value, bool):
         return None
+    number: float | int | None = None
     if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, float) and value > 0:
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value) or None
-    return None
+        number = value
+    elif isinstance(value, float):
+        number = value if math.isfinite(value) else math.inf
+    elif isinstance(value, str) and value.isdigit():
+        number = int(value)
+    if number is None or number <= 0:
+        return None
+    if number > MAX_TOKENS:
+        _problem(f"token limit {_number_text(value)} dropped (not a count up to {MAX_TOKENS:,})")
+        return None
+    return int(number)
 
 
 def as_price(value: Any, *, scale: float = 1.0) -> float | None:
-    """A non-negative per-token price; ``scale`` converts the provider's unit to USD per token."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
+    """A non-negative per-token price; ``scale`` converts the provider's unit to USD per token.
+
+    Negative means unknown (OpenRouter prices routers ``"-1"``); NaN, infinity and prices over
+    MAX_PRICE_PER_TOKEN are dropped with a note.
+    """
+    if value is None or isinstance(value, bool):
         return None
-    if number < 0:
-        return None  # OpenRouter prices routers "-1": unknown
-    return round(number * scale, 15)
+    try:
+        number = float(value) * scale
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if math.isfinite(number) and number < 0:
+        if number != -scale:  # "-1" is OpenRouter's "unknown" and says nothing wrong
+            _problem(f"price {_number_text(value)} dropped (a negative price)")
+        return None
+    if not math.isfinite(number) or number > MAX_PRICE_PER_TOKEN:
+        _problem(f"price {_number_text(value)} dropped (not a finite price in range)")
+        return None
+    return round(number, 15)
+
+
+def parse_each(
+    objects: Iterable[Mapping[str, Any]], parse: Callable[[Any], Model | None]
+) -> list[Model | None]:
+    """``parse`` applied to each catalog entry: a value it drops becomes a note naming the
+    model; an entry it cannot read at all is left out with a note, never failing the rest."""
+    models: list[Model | None] = []
+    for obj in objects:
+        problems: list[str] = []
+        token = _VALUE_PROBLEMS.set(problems)
+        try:
+            model = parse(obj)
+        except (LookupError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            model = None
+            problems.append(f"left out (unreadable entry: {type(exc).__name__})")
+        finally:
+            _VALUE_PROBLEMS.reset(token)
+        raw_id = obj.get("id", obj.get("name")) if isinstance(obj, Mapping) else None
+        shown = printable(str(raw_id))[:80]
+        for problem in problems:
+            add_note(f"model '{shown}': {problem}")
+        models.append(model)
+    return models
 
 
 ModelParser = Callable[[dict[str, Any]], "Model | None"]

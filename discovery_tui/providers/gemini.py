@@ -20,9 +20,11 @@ from discovery_tui.providers.base import (
     as_int,
     get_json,
     litellm_model,
+    parse_each,
     require_list,
 )
 from discovery_tui.providers.openai_compatible import key_hint, media_output, models_or_error
+from discovery_tui.providers.text import short_description, text_or_none
 
 if TYPE_CHECKING:
     import httpx
@@ -61,7 +63,8 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
         provider=NAME,
         id=model_id,
         litellm_model=litellm_model(PREFIX, model_id),
-        name=display if isinstance(display, str) and display else None,
+        name=text_or_none(display),
+        description=short_description(obj.get("description")),
         context_window=as_int(obj.get("inputTokenLimit")),
         max_output_tokens=as_int(obj.get("outputTokenLimit")),
         output_modalities=_output_modalities(model_id),
@@ -99,7 +102,7 @@ async def fetch_models(
 ) -> list[Model]:
     headers = {"x-goog-api-key": api_key} if api_key else {}
     objects = await _pages(client, f"{api_base}/models", headers)
-    return models_or_error([parse_model(obj) for obj in objects], LABEL)
+    return models_or_error(parse_each(objects, parse_model), LABEL)
 
 
 SPEC = ProviderSpec(

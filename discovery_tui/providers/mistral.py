@@ -20,6 +20,7 @@ from typing import Any
 from discovery_tui.models import Model
 from discovery_tui.providers.base import as_int, date_from_iso
 from discovery_tui.providers.openai_compatible import base_model, list_provider
+from discovery_tui.providers.text import short_description
 
 NAME = "mistral"
 PREFIX = "mistral"
@@ -52,6 +53,7 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
         supports_tools=_flag(caps, "function_calling"),
         supports_reasoning=_flag(caps, "reasoning"),
         expires=date_from_iso(obj.get("deprecation")),
+        description=short_description(obj.get("description")),
     )
 
 

@@ -30,8 +30,10 @@ from discovery_tui.providers.base import (
     date_from_unix,
     get_json,
     litellm_model,
+    parse_each,
     require_list,
 )
+from discovery_tui.providers.text import text_or_none
 
 if TYPE_CHECKING:
     import httpx
@@ -111,7 +113,7 @@ def parse_entry(obj: Mapping[str, Any], *, provider: str, prefix: str) -> Model 
     display = obj.get("display_name")
     return replace(
         model,
-        name=display if isinstance(display, str) and display else None,
+        name=text_or_none(display),
         context_window=first_int(obj, "context_length", "context_window", "max_model_len"),
         max_output_tokens=first_int(obj, "max_completion_tokens", "max_output_tokens"),
         input_cost_per_token=_positive_price(pricing.get("input")),
@@ -170,7 +172,7 @@ def list_fetch(
         )
         if keep is not None:
             objects = keep(objects)
-        return models_or_error([parse(obj) for obj in objects], label)
+        return models_or_error(parse_each(objects, parse), label)
 
     return fetch_models
 

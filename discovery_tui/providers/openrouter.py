@@ -20,6 +20,7 @@ from discovery_tui.providers.base import (
     litellm_model,
 )
 from discovery_tui.providers.openai_compatible import list_provider
+from discovery_tui.providers.text import short_description, text_or_none
 
 NAME = "openrouter"
 PREFIX = "openrouter"
@@ -45,22 +46,24 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
     pricing = _mapping(obj.get("pricing"))
     params = obj.get("supported_parameters")
     params = [p for p in params if isinstance(p, str)] if isinstance(params, list) else None
-    name = obj.get("name")
     return Model(
         provider=NAME,
         id=model_id,
         litellm_model=litellm_model(PREFIX, model_id),
-        name=name if isinstance(name, str) and name else None,
+        name=text_or_none(obj.get("name")),
         released=date_from_unix(obj.get("created")),
         context_window=as_int(obj.get("context_length")) or as_int(top.get("context_length")),
         max_output_tokens=as_int(top.get("max_completion_tokens")),
         input_cost_per_token=as_price(pricing.get("prompt")),
         output_cost_per_token=as_price(pricing.get("completion")),
+        cache_read_cost_per_token=as_price(pricing.get("input_cache_read")),
+        cache_write_cost_per_token=as_price(pricing.get("input_cache_write")),
         input_modalities=_modalities(arch.get("input_modalities")) or ("text",),
         output_modalities=_modalities(arch.get("output_modalities")) or ("text",),
         supports_tools=None if params is None else "tools" in params,
         supports_reasoning=None if params is None else "reasoning" in params,
         expires=date_from_iso(obj.get("expiration_date")),
+        description=short_description(obj.get("description")),
     )
 
 

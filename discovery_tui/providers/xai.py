@@ -17,7 +17,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from discovery_tui.models import Model
-from discovery_tui.providers.base import ProviderSpec, as_price, get_json, require_list
+from discovery_tui.providers.base import (
+    ProviderSpec,
+    as_price,
+    get_json,
+    parse_each,
+    require_list,
+)
 from discovery_tui.providers.openai_compatible import (
     base_model,
     bearer,
@@ -76,6 +82,9 @@ def parse_language_model(obj: Mapping[str, Any]) -> Model | None:
         output_cost_per_token=as_price(
             obj.get("completion_text_token_price"), scale=CENTS_PER_100M
         ),
+        cache_read_cost_per_token=as_price(
+            obj.get("cached_prompt_text_token_price"), scale=CENTS_PER_100M
+        ),
     )
 
 
@@ -96,7 +105,7 @@ async def fetch_models(
     )
     if rich is not None:
         objects = require_list(rich, "models", LABEL)
-        return models_or_error([parse_language_model(obj) for obj in objects], LABEL)
+        return models_or_error(parse_each(objects, parse_language_model), LABEL)
     return await _fetch_plain_list(client, api_base=api_base, api_key=api_key)
 
 
