@@ -34,20 +34,128 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False) -> None:
 
     A symlinked ``path`` writes through to its target, so the link is kept. The file's mode
     (and, where allowed, owner) is kept; a new file gets the usual mode (0o666 minus umask).
-    ``backup=True`` first keeps the previous content as ``<name>.bak`` beside ``path``
-    (itself written atomically). Any OS error becomes a :class:`ConfigError` naming the file
-    and the fix; the original file is never damaged and the temporary file is removed.
+    ``backup=True`` keeps the previous content as ``<name>.bak`` beside ``path``.
+
+    The order keeps the last good version on every failure: (1) the new content is written to
+    a temporary file beside ``path`` and synced; (2) the previous content goes to ``<name>.bak``
+    through its own temporary file and a rename, so the previous ``.bak`` survives until the new
+    one is complete; (3) the temporary file is renamed over ``path``. A full disk or an error
+    in (1) or (2) leaves ``path`` and its ``.bak`` as they were. Ctrl-C during (2)-(3) is held
+    until both renames are done: an interrupted write either completed or changed nothing, and
+    :func:`completed_writes` says which. Any OS error becomes a :class:`ConfigError` naming the
+    file and the fix; the temporary files are removed.
     """
     target = path.resolve()
     _refuse_read_only(path, target)
+    previous: bytes | None = None
     if backup and target.is_file():
         try:
             previous = target.read_bytes()
         except OSError as exc:
             raise _write_error(path, exc) from exc
-        bak = backup_path(path)
-        _atomic_write_bytes(bak.resolve(), previous, shown=bak, like=target)
-    _atomic_write_bytes(target, text.encode("utf-8"), shown=path, like=target)
+    staged = _stage(target, text.encode("utf-8"), shown=path, like=target)
+    bak_staged: Path | None = None
+    try:
+        if previous is not None:
+            bak = backup_path(path)
+            bak_staged = _stage(bak.resolve(), previous, shown=bak, like=target)
+        with _interrupts_held():
+            if bak_staged is not None:
+                _commit(bak_staged, backup_path(path).resolve(), shown=backup_path(path))
+            _commit(staged, target, shown=path)
+            _COMPLETED.append(path)
+    finally:
+        for leftover in (staged, bak_staged):
+            with suppress(OSError):
+                if leftover is not None:
+                    leftover.unlink(missing_ok=True)
+    _fsync_dir(target.parent)
+
+
+_COMPLETED: list[Path] = []
+
+
+def completed_writes() -> tuple[Path, ...]:
+    """Every file :func:`atomic_write_text` replaced in this process, in order.
+
+    What a command reads after Ctrl-C to say truthfully what was written (see
+    :func:`interrupted_message`).
+    """
+    return tuple(_COMPLETED)
+
+
+def interrupted_message(since: int = 0) -> str:
+    """The one line to print after Ctrl-C: which files were written (completely), or none.
+
+    ``since``: the number of :func:`completed_writes` before the command began.
+    """
+    written = list(dict.fromkeys(completed_writes()[since:]))
+    if not written:
+        return "interrupted; nothing was written"
+    names = ", ".join(str(p) for p in written)
+    return (
+        f"interrupted; {names} had already been written completely "
+        "(`discovery-tui undo` restores the previous version)"
+    )
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT (main thread only) until the block is done, then raise it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    try:
+        previous = signal.signal(signal.SIGINT, hold)
+    except (ValueError, OSError):  # not allowed here: run unprotected
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+def _stage(target: Path, data: bytes, *, shown: Path, like: Path) -> Path:
+    """``data`` in a synced temporary file beside ``target`` (removed again on any failure)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise _write_error(shown, exc) from exc
+    try:
+        try:
+            _write_all(fd, data)
+            _copy_metadata(fd, tmp, like)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException as exc:
+        with suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _write_error(shown, exc) from exc
+        raise
+    return tmp
+
+
+def _commit(staged: Path, target: Path, *, shown: Path) -> None:
+    try:
+        os.replace(staged, target)
+    except OSError as exc:
+        with suppress(OSError):
+            staged.unlink()
+        raise _write_error(shown, exc) from exc
 
 
 def _refuse_read_only(path: Path, target: Path) -> None:
@@ -65,32 +173,6 @@ def _refuse_read_only(path: Path, target: Path) -> None:
             f"Cannot write {path}: the file is read-only; make it writable "
             f"(chmod u+w, or clear the read-only attribute) and run again"
         )
-
-
-def _atomic_write_bytes(target: Path, data: bytes, *, shown: Path, like: Path) -> None:
-    """Write ``data`` to a temporary file beside ``target``, fsync, and rename it over ``target``.
-
-    The new file gets the mode of ``like`` (the config itself, also for its backup, so a
-    private config never gets a world-readable ``.bak``).
-    """
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:
-        raise _write_error(shown, exc) from exc
-    try:
-        try:
-            _write_all(fd, data)
-            _copy_metadata(fd, tmp, like)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with suppress(OSError):
-            tmp.unlink()
-        raise _write_error(shown, exc) from exc
-    _fsync_dir(target.parent)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -144,15 +226,13 @@ def _write_error(path: Path, exc: OSError) -> ConfigError:
 
 
 def lock_path(path: Path) -> Path:
-    """``<file>.lock`` beside the (symlink-resolved) file, or in the cache folder if read-only."""
-    target = path.resolve()
-    beside = target.with_name(target.name + ".lock")
-    folder = target.parent
-    if folder.is_dir() and os.access(folder, os.W_OK):
-        return beside
+    """The lock of a (symlink-resolved) file: in the user cache folder (``locks/``), keyed by
+    the file's resolved path, so nothing is ever left beside the user's config."""
     from discovery_tui.settings import cache_dir
 
-    digest = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
+    target = path.resolve()
+    key = os.path.normcase(str(target))  # one lock per file on case-insensitive Windows too
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return cache_dir() / "locks" / f"{target.name}.{digest}.lock"
 
 
@@ -174,7 +254,8 @@ def locked(path: Path, *, timeout: float = 30.0) -> Iterator[None]:
 
     ``$DISCOVERY_TUI_LOCK_TIMEOUT`` can shorten the wait. After the wait a :class:`ConfigError`
     explains which lock is held. Re-entrant within one thread; other threads and processes
-    wait. The lock file is left in place (removing it would race).
+    wait. The lock file stays in the cache folder (removing it would race), never beside
+    ``path``: see :func:`lock_path`.
     """
     from filelock import FileLock, Timeout
 

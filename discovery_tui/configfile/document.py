@@ -15,8 +15,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from discovery_tui.configfile.dialect import plain, round_trip_yaml
-from discovery_tui.configfile.edits import alias_table, alias_target, edit_aliases, edit_entries
+from discovery_tui.configfile.edits import (
+    alias_table,
+    alias_target,
+    edit_aliases,
+    edit_entries,
+    edit_fallbacks,
+)
 from discovery_tui.configfile.layout import Layout, is_blank_or_comment
+from discovery_tui.configfile.sharing import (
+    has_anchors,
+    pinned,
+    unshare_aliases,
+    unshare_entry,
+    usage,
+)
+from discovery_tui.configfile.splice import capture, splice
+from discovery_tui.configfile.textmap import Capture, Text
 from discovery_tui.configfile.validation import owner_of, validate
 from discovery_tui.errors import ConfigError
 from discovery_tui.fileio import atomic_write_text
@@ -44,6 +59,10 @@ class ConfigDocument:
         self._layout = layout
         self._dirty = False
         self._state: TargetState | None = None
+        self._capture: Capture | None = None
+        self._edits = 0
+        self._reemit: set[int] = set()
+        self._planned: tuple[Sequence[EntryChange], Sequence[AliasChange]] = ((), ())
 
     # ----------------------------------------------------------------------------- loading
     @classmethod
@@ -139,6 +158,9 @@ class ConfigDocument:
         """Perform ``plan``'s edits in memory (nothing is written); the plan must have been
         built from this document's :meth:`state`."""
         self._edit(plan.changes, plan.alias_changes)
+        if edit_fallbacks(self._data, plan.fallback_changes):  # P2's quick start (P2-api.md)
+            self._dirty = True
+            self._state = None
 
     def apply(
         self,
@@ -164,11 +186,51 @@ class ConfigDocument:
         self._edit(changes, alias_changes)
 
     def _edit(self, changes: Sequence[EntryChange], aliases: Sequence[AliasChange]) -> None:
+        self._edits += 1
+        if self._edits == 1 and self._raw is not None and self._data:
+            self._capture = capture(self._data, self._text(), self._layout.indent, changes)
+        else:
+            self._capture = None
+        changes = self._unshare(changes, aliases)
+        self._planned = (changes, aliases)
         edited = edit_entries(self._data, changes)
         edited = edit_aliases(self._data, aliases) or edited
         if edited:
             self._dirty = True
             self._state = None
+
+    def pinned_entries(self) -> list[tuple[str, str]]:
+        """(provider, model_name) of owned entries that define an anchor another node uses:
+        a refresh leaves them as they are (see :mod:`.sharing`)."""
+        if not has_anchors(self._raw):
+            return []
+        uses, first = usage(self._data)
+        return [
+            (str(owner_of(item)), str(item["model_name"]))
+            for item in self._items()
+            if owner_of(item) is not None and pinned(item, uses, first)
+        ]
+
+    def _unshare(
+        self, changes: Sequence[EntryChange], aliases: Sequence[AliasChange]
+    ) -> Sequence[EntryChange]:
+        """Un-share what the edits would write through (see :mod:`.sharing`); the changes of
+        entries that define a node others use are dropped (those entries stay as they are)."""
+        if not has_anchors(self._raw):
+            return changes
+        uses, first = usage(self._data)
+        items = {(owner_of(i), str(i.get("model_name"))): i for i in self._items()}
+        kept: list[EntryChange] = []
+        for change in changes:
+            item = items.get((change.provider, change.model_name))
+            if item is not None and change.kind != "added" and pinned(item, uses, first):
+                continue
+            if item is not None and change.kind == "updated" and unshare_entry(item, uses, first):
+                self._reemit.add(id(item))
+            kept.append(change)
+        if aliases and unshare_aliases(self._data):
+            self._dirty = True
+        return kept
 
     # ----------------------------------------------------------------------------- writing
     def dump(self) -> str:
@@ -182,6 +244,24 @@ class ConfigDocument:
         stream = io.StringIO()
         round_trip_yaml(self._layout.indent).dump(self._data, stream)
         return self._layout.render(stream.getvalue())
+
+    def spliced(self) -> str | None:
+        """The file's own text with only the edited lines changed (see :mod:`.splice`), if
+        that is possible for this file and plan and the result parses to exactly the edited
+        document; else None (then :meth:`dump` writes the whole file)."""
+        if self._capture is None or self._raw is None:
+            return None
+        text = splice(self._capture, self._data, *self._planned, self._reemit)
+        if text is None:
+            return None
+        full = ("\ufeff" if self._layout.bom else "") + text
+        return full if _same_data(self._layout, text, self._data) else None
+
+    def _text(self) -> Text:
+        assert self._raw is not None
+        text = self._raw.decode("utf-8-sig")
+        post = len(Text.of(self._layout.postamble, offset=0, postamble_lines=0).lines)
+        return Text.of(text, offset=self._layout.preamble.count("\n"), postamble_lines=post)
 
     def write(self, *, backup: bool = True) -> bool:
         """Write the document if it differs from the file; True when the file was written.
@@ -198,7 +278,7 @@ class ConfigDocument:
             )
         if not self._dirty:
             return False
-        text = self.dump()
+        text = self.spliced() or self.dump()
         data = text.encode("utf-8")
         if data == current:
             return False
@@ -214,6 +294,19 @@ class ConfigDocument:
         for item in seq if isinstance(seq, list) else ():
             if isinstance(item, CommentedMap):
                 yield item
+
+
+def _same_data(layout: Layout, text: str, data: CommentedMap) -> bool:
+    """Whether ``text`` (a spliced file) loads as exactly ``data`` (the edited document)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    _, body = Layout.split(Path("config.yaml"), text.encode("utf-8"))
+    try:
+        loaded = YAML(typ="safe").load(body)
+    except YAMLError:
+        return False
+    return bool(plain(loaded) == plain(data))
 
 
 def _provider_order(replace: Collection[str], entries: Sequence[Entry]) -> list[str]:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
 
     from discovery_tui.models import Entry
-    from discovery_tui.plan import AliasChange, EntryChange, KeyEdit
+    from discovery_tui.plan import AliasChange, EntryChange, FallbackChange, KeyEdit
 
 
 def edit_entries(data: CommentedMap, changes: Sequence[EntryChange]) -> bool:
@@ -180,3 +180,58 @@ def set_alias(table: CommentedMap, alias: str, target: str | None, *, parent: Co
     else:
         append_key(table, alias, target)
     return True
+
+
+# --------------------------------------------------------------------------------- fallbacks
+# (P2's quick start for FallbackChange, see /work/team/P2-api.md; P1 owns and may rework it)
+def edit_fallbacks(data: CommentedMap, changes: Sequence[FallbackChange]) -> bool:
+    """Add, replace or remove the one-key items of ``router_settings.fallbacks`` that
+    ``changes`` name (``- ALIAS: [NAME, ...]``); True when edited."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not changes:
+        return False
+    router = data.get("router_settings")
+    items = router.get("fallbacks") if isinstance(router, CommentedMap) else None
+    if not isinstance(items, CommentedSeq):
+        new = CommentedSeq(_fallback_item(c.alias, c.new) for c in changes if c.new is not None)
+        if not new:
+            return False
+        if isinstance(router, CommentedMap):
+            put(router, "fallbacks", new)
+        else:
+            put(data, "router_settings", CommentedMap(fallbacks=new))
+        return True
+    for change in changes:
+        index = _fallback_index(items, change.alias)
+        if change.new is None:
+            if index is not None:
+                del items[index]
+        elif index is None:
+            items.append(_fallback_item(change.alias, change.new))
+        else:
+            items[index][change.alias] = _flow_list(change.new)
+    if not items and isinstance(router, CommentedMap):
+        emptied(router, "fallbacks")
+    return True
+
+
+def _fallback_index(items: Sequence[Any], alias: str) -> int | None:
+    keyed = (i for i, it in enumerate(items) if isinstance(it, Mapping) and list(it) == [alias])
+    return next(keyed, None)
+
+
+def _fallback_item(alias: str, names: Sequence[str]) -> CommentedMap:
+    from ruamel.yaml.comments import CommentedMap
+
+    item = CommentedMap()
+    item[alias] = _flow_list(names)
+    return item
+
+
+def _flow_list(names: Sequence[str]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(names)
+    seq.fa.set_flow_style()
+    return seq

@@ -1,0 +1,118 @@
+"""Shared YAML nodes (anchors ``&a``, aliases ``*a``, merge keys ``<<: *a``): the tool never
+writes through a node that something it does not own also uses.
+
+- An owned entry whose ``litellm_params`` or ``model_info`` is an alias of a node defined
+  elsewhere, or merges one (``<<: *defaults``), gets its own explicit copy before it is edited
+  (merged keys become explicit keys of the copy, the merge goes). The user's anchor and its
+  other users are unchanged, and a removed ``api_base`` is really gone: the provider's key only
+  ever goes with the base the tool chose (LiteLLM resolves merge keys, so a merged user
+  ``api_base`` would otherwise still apply).
+- An owned entry that *defines* an anchor that another node uses is left as it is (not
+  updated, not removed): editing it would change what the other user sees. :func:`pinned`
+  names such entries, so the state can report them.
+- ``router_settings.model_group_alias`` shared with another section is copied before the
+  tool's alias edits, so they do not appear in the other section.
+Unused anchors are kept (nothing here removes an anchor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from discovery_tui.configfile.dialect import plain, to_yaml
+
+SECTIONS = ("litellm_params", "model_info")
+
+
+def usage(data: Any) -> tuple[dict[int, int], dict[int, int]]:
+    """(uses, first) per container node id: how often the document reaches it, and the id of
+    the top-level path (its ``id`` of the first containing model_list item, or 0) that
+    reaches it first in document order, i.e. where its anchor is defined."""
+    uses: dict[int, int] = {}
+    first: dict[int, int] = {}
+
+    def walk(node: Any, owner: int) -> None:
+        if not isinstance(node, (Mapping, list)):
+            return
+        key = id(node)
+        uses[key] = uses.get(key, 0) + 1
+        if key in first:
+            return
+        first[key] = owner
+        values = node.values() if isinstance(node, Mapping) else node
+        for value in values:
+            walk(value, owner)
+        for merged in getattr(node, "merge", None) or ():
+            walk(merged[1] if isinstance(merged, tuple) else merged, owner)
+
+    for top_key, value in data.items() if isinstance(data, Mapping) else ():
+        if top_key == "model_list" and isinstance(value, list):
+            uses[id(value)] = 1
+            for item in value:
+                walk(item, id(item))
+        else:
+            walk(value, 0)
+    return uses, first
+
+
+def has_anchors(raw: bytes | None) -> bool:
+    """Cheap pre-check: a file without ``&`` or ``<<`` shares no node."""
+    return raw is not None and (b"&" in raw or b"<<" in raw)
+
+
+def pinned(item: Any, uses: Mapping[int, int], first: Mapping[int, int]) -> bool:
+    """Whether owned ``item`` defines a node (itself or inside) that something else uses."""
+
+    def defines_shared(node: Any) -> bool:
+        if not isinstance(node, (Mapping, list)):
+            return False
+        if uses.get(id(node), 0) > 1 and first.get(id(node)) == id(item):
+            return True
+        values = node.values() if isinstance(node, Mapping) else node
+        return any(defines_shared(v) for v in values)
+
+    return defines_shared(item)
+
+
+def unshare_entry(item: Any, uses: Mapping[int, int], first: Mapping[int, int]) -> bool:
+    """Give ``item`` its own copies of sections it borrows (alias or merge); True if any."""
+    changed = False
+    for section in SECTIONS:
+        node = item.get(section)
+        if not isinstance(node, Mapping):
+            continue
+        borrowed = first.get(id(node)) != id(item) or _merges(node) or _borrows(node, item, first)
+        if borrowed:
+            item[section] = to_yaml(plain(node))
+            changed = True
+    return changed
+
+
+def _merges(node: Any) -> bool:
+    if getattr(node, "merge", None):
+        return True
+    values = node.values() if isinstance(node, Mapping) else node if isinstance(node, list) else ()
+    return any(_merges(v) for v in values)
+
+
+def _borrows(node: Any, item: Any, first: Mapping[int, int]) -> bool:
+    values = node.values() if isinstance(node, Mapping) else node if isinstance(node, list) else ()
+    return any(
+        isinstance(value, (Mapping, list))
+        and (first.get(id(value)) != id(item) or _borrows(value, item, first))
+        for value in values
+    )
+
+
+def unshare_aliases(data: Any) -> bool:
+    """Copy ``router_settings.model_group_alias`` if another node uses it too; True if so."""
+    router = data.get("router_settings") if isinstance(data, Mapping) else None
+    table = router.get("model_group_alias") if isinstance(router, MutableMapping) else None
+    if not isinstance(router, MutableMapping) or not isinstance(table, Mapping):
+        return False
+    uses, _ = usage(data)
+    if uses.get(id(table), 0) <= 1 and not getattr(table, "merge", None):
+        return False
+    router["model_group_alias"] = to_yaml(plain(table))
+    return True
