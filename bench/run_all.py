@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("help", "fetch", "judge", "merge", "memory")
+ORDER = ("help", "fetch", "judge", "merge", "memory", "launch")
 QUICK_ARGS = {"judge": ["--latency", "0.2"]}  # bench_judge.py is quick with a short latency
 
 _FIGURE = re.compile(r"^(?P<label>[^:\s][^:]*): (?P<value>.+?) \((?P<goal>goal [^)]*|report)\)")

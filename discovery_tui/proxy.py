@@ -1,5 +1,5 @@
 """The LiteLLM proxy as ``doctor`` and ``launch`` see it: its config, its URL, its master key,
-liveness and readiness probes, and starting and stopping it.
+liveness and readiness probes (starting and stopping it: ``proxyprocess``).
 
 The config is read as LiteLLM reads it (every entry and every alias, hand-written or not), so
 the checks speak about what the proxy will do. Keys never leave memory: only the names of the
@@ -9,17 +9,14 @@ variables that hold them are shown.
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
-import subprocess
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from discovery_tui.errors import ConfigError, ProxyError
+from discovery_tui.modelfacts import TargetFacts, read_fallbacks, target_facts
 from discovery_tui.profile import Profile
 
 if TYPE_CHECKING:
@@ -28,6 +25,7 @@ if TYPE_CHECKING:
 ENV_PREFIX = "os.environ/"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0", "[::1]"})
 PROBE_TIMEOUT = 3.0
+LITELLM_MASTER_KEY = "LITELLM_MASTER_KEY"  # LiteLLM reads it when the config names none
 DEFAULT_READY_TIMEOUT = 120.0
 PICKER_PREFIXES = ("claude", "anthropic")  # Claude Code's /model picker lists only these ids
 
@@ -43,10 +41,16 @@ class ProxyConfig:
     key_refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # VAR -> model_names
     literal_keys: tuple[str, ...] = ()  # model_names whose api_key is written into the file
     master_key: str | None = None  # general_settings.master_key as written (maybe os.environ/X)
+    targets: Mapping[str, TargetFacts] = field(default_factory=dict)  # model_name -> facts
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> model_names
 
     def names(self) -> frozenset[str]:
         """Every name a client may ask for: model names and aliases."""
         return frozenset(self.model_names) | frozenset(self.aliases)
+
+    def target(self, name: str) -> TargetFacts | None:
+        """The entry a name (alias or model_name) routes to, or None when there is none."""
+        return self.targets.get(self.aliases.get(name, name))
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ def load_proxy_config(path: Path) -> ProxyConfig:
             key_refs.setdefault(api_key[len(ENV_PREFIX) :].strip(), []).append(name)
         elif api_key not in (None, ""):
             literal.append(name)
-    aliases, hidden = _aliases(doc.section("router_settings") or {}, path)
+    router = doc.section("router_settings") or {}
+    aliases, hidden = _aliases(router, path)
     general = _section(doc.section("general_settings"), "general_settings", path)
     master = general.get("master_key")
     return ProxyConfig(
@@ -105,6 +110,8 @@ def load_proxy_config(path: Path) -> ProxyConfig:
         key_refs={var: tuple(users) for var, users in key_refs.items()},
         literal_keys=tuple(literal),
         master_key=str(master) if master not in (None, "") else None,
+        targets=target_facts(doc.section("model_list") or ()),
+        fallbacks=read_fallbacks(router, doc.section("litellm_settings")),
     )
 
 
@@ -157,24 +164,58 @@ def env_reference(value: str) -> str | None:
 
 
 def find_master_key(*, env_var: str, config: ProxyConfig | None) -> MasterKey:
-    """The env variable named by the profile, else ``general_settings.master_key`` of the config
-    (following ``os.environ/VAR``)."""
+    """The proxy's master key: the env variable named by the profile, else
+    ``general_settings.master_key`` of the config (following ``os.environ/VAR`` to the
+    environment), else the keyring entry of that variable (the wizard keeps a key it creates
+    there). The value is never shown, only where it came from."""
     value = os.environ.get(env_var, "").strip()
     if value:
         return MasterKey(value, env_var)
+    var = env_var
+    if config is not None and config.master_key is not None:
+        where = f"general_settings.master_key in {config.path.name}"
+        var = env_reference(config.master_key) or ""
+        if not var:
+            return MasterKey(config.master_key, where)
+        value = os.environ.get(var, "").strip()
+        if value:
+            return MasterKey(value, f"{var} (named by {where})")
+    stored = master_key_from_keyring(var)
+    return MasterKey(stored, f"{var} in the keyring") if stored else MasterKey(None, "none")
+
+
+def master_key_from_keyring(variable: str) -> str | None:
+    """The master key kept in the keyring under its variable's name (None: absent or off)."""
+    from discovery_tui.settings import keyring_get
+
+    if os.environ.get("DISCOVERY_TUI_NO_KEYRING"):
+        return None
+    return keyring_get(variable)
+
+
+def master_key_variable(config: ProxyConfig | None) -> str:
+    """The variable a proxy started on ``config`` reads its master key from: the one
+    ``general_settings.master_key`` names, else LiteLLM's own ``LITELLM_MASTER_KEY``."""
+    if config is not None and config.master_key is not None:
+        return env_reference(config.master_key) or LITELLM_MASTER_KEY
+    return LITELLM_MASTER_KEY
+
+
+def has_usable_master_key(config: ProxyConfig | None) -> bool:
+    """Whether the config itself sets a master key: a literal ``sk-...`` value, or a reference
+    ``os.environ/VAR`` whose variable is set here or kept in the keyring."""
     if config is None or config.master_key is None:
-        return MasterKey(None, "none")
-    where = f"general_settings.master_key in {config.path.name}"
+        return False
     var = env_reference(config.master_key)
     if var is None:
-        return MasterKey(config.master_key, where)
-    value = os.environ.get(var, "").strip()
-    return MasterKey(value or None, f"{var} (named by {where})" if value else "none")
+        return bool(config.master_key.strip())
+    return bool(os.environ.get(var, "").strip() or master_key_from_keyring(var))
 
 
 def missing_master_key_error(env_var: str, config_path: Path) -> ProxyError:
     return ProxyError(
-        f"No master key for the proxy: set {env_var} to the proxy's master key, or put "
+        f"No master key for the proxy: run `discovery-tui` (the wizard creates one and keeps "
+        f"it in the keyring), or set {env_var} to the proxy's master key, or put "
         f"general_settings.master_key (e.g. os.environ/{env_var}) in {config_path}"
     )
 
@@ -191,11 +232,13 @@ def picker_name(model: str, names: frozenset[str]) -> str:
 # --- probes -------------------------------------------------------------------------------
 
 
-def new_probe_client() -> httpx.Client:
-    """The client of the probes (one per command; tests inject their own)."""
+def new_probe_client(url: str | None = None) -> httpx.Client:
+    """The client of the probes (one per command; tests inject their own). For a plain
+    ``http://`` ``url`` no TLS is set up (loading the CA bundle is most of a warm launch's time)."""
     import httpx
 
-    return httpx.Client(timeout=PROBE_TIMEOUT)
+    plain = url is not None and urlsplit(url).scheme == "http"
+    return httpx.Client(timeout=PROBE_TIMEOUT, verify=not plain)
 
 
 def probe(
@@ -229,114 +272,25 @@ def host_and_port(url: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", port
 
 
-# --- starting and stopping ----------------------------------------------------------------
-
-
-@dataclass
-class ProxyProcess:
-    """A proxy this process started; ``stop()`` ends it."""
-
-    process: subprocess.Popen[bytes]
-    url: str
-    log_path: Path
-    log_file: IO[bytes]
-
-    def stop(self, *, timeout: float = 15.0) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
-        self.log_file.close()
-
-
-def proxy_command(command: str, *, config_path: Path, url: str) -> list[str]:
-    """``<command> --config <config> --host H --port P``; ``command`` may carry arguments."""
-    whole = command.strip()
-    if shutil.which(whole) or Path(whole).is_file():  # a path with spaces, unquoted
-        parts = [whole]
-    else:
-        parts = [p.strip('"') for p in shlex.split(command, posix=os.name != "nt")]
-    if not parts:
-        raise ProxyError("proxy.command in profile.yaml is empty: set it to the litellm executable")
-    found = shutil.which(parts[0])
-    if found is None:
-        raise ProxyError(
-            f"The proxy command {parts[0]!r} was not found: install LiteLLM "
-            "(`bash scripts/litellm-venv.sh` prints the path of one) and set proxy.command in "
-            "profile.yaml to it"
-        )
-    host, port = host_and_port(url)
-    return [found, *parts[1:], "--config", str(config_path), "--host", host, "--port", str(port)]
-
-
-def start_proxy(
-    argv: Sequence[str], *, url: str, env: Mapping[str, str], log_path: Path
-) -> ProxyProcess:
-    """Start the proxy detached from the terminal's Ctrl-C, its output in ``log_path``."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = log_path.open("wb")
-    options: dict[str, Any] = {}
-    if os.name == "nt":
-        options["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    else:
-        options["start_new_session"] = True
-    try:
-        process = subprocess.Popen(
-            list(argv),
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env=dict(env),
-            **options,
-        )
-    except OSError as exc:
-        log_file.close()
-        raise ProxyError(
-            f"Cannot start the proxy ({argv[0]}: {exc.strerror}): check proxy.command"
-        ) from exc
-    return ProxyProcess(process=process, url=url, log_path=log_path, log_file=log_file)
-
-
-def wait_until_ready(
-    proxy: ProxyProcess, client: httpx.Client, *, timeout: float = DEFAULT_READY_TIMEOUT
-) -> None:
-    """Poll liveness then readiness; raise ProxyError naming the log when it exits or times out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        code = proxy.process.poll()
-        if code is not None:
-            raise ProxyError(
-                f"The proxy exited with code {code} before it was ready: see {proxy.log_path}"
-                f"{_log_tail(proxy.log_path)}"
-            )
-        if is_live(client, proxy.url) and is_ready(client, proxy.url):
-            return
-        time.sleep(0.25)
-    raise ProxyError(
-        f"The proxy did not become ready at {proxy.url} within {timeout:.0f} s: see "
-        f"{proxy.log_path}{_log_tail(proxy.log_path)}"
-    )
-
-
-def _log_tail(path: Path, lines: int = 3) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    except OSError:
-        return ""
-    tail = " | ".join(line.strip() for line in text[-lines:] if line.strip())
-    return f" (last lines: {tail[-400:]})" if tail else ""
-
-
 def proxy_environment(
-    base: Mapping[str, str], *, config: ProxyConfig, keyring_keys: Mapping[str, str]
+    base: Mapping[str, str],
+    *,
+    config: ProxyConfig,
+    keyring_keys: Mapping[str, str],
+    master_key_env: str = LITELLM_MASTER_KEY,
 ) -> dict[str, str]:
     """``base`` plus the keyring's keys for the variables the config references and ``base``
-    lacks. ``keyring_keys`` maps a variable name to its value."""
+    lacks (``keyring_keys`` maps a variable name to its value), plus the master key (see
+    :func:`find_master_key`) as the variable the proxy reads it from, when ``base`` lacks it."""
     env = dict(base)
     for var in config.key_refs:
         if not env.get(var, "").strip() and keyring_keys.get(var):
             env[var] = keyring_keys[var]
+    proxy_var = master_key_variable(config)
+    if config.master_key is not None and env_reference(config.master_key) is None:
+        return env  # a literal master key in the file: the proxy needs nothing more
+    if not env.get(proxy_var, "").strip():
+        key = find_master_key(env_var=master_key_env, config=config)
+        if key.value is not None:
+            env[proxy_var] = key.value
     return env

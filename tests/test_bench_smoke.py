@@ -32,6 +32,7 @@ QUICK: dict[str, tuple[list[str], list[str]]] = {
         ["--quick"],
         ["refresh of all providers, tracemalloc peak", "refresh of all providers, peak RSS"],
     ),
+    "bench_launch.py": (["--quick"], ["launch overhead with a current proxy"]),
 }
 
 

@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import socket
-import subprocess
-import sys
+import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,103 +25,35 @@ import pytest
 from fake_upstream import (
     REPLY,
     FakeUpstream,
-    builtin_catalogs,
     memory_keyring,
     real_catalogs,
     real_claude_code,
     write_stand_in_claude,
 )
-
-from discovery_tui.proxy import (
-    ProxyProcess,
-    is_live,
-    new_probe_client,
-    start_proxy,
-    wait_until_ready,
+from litellm_harness import (
+    DEFAULT_ALIASES,
+    FAKE_KEYS,
+    HAND_EDIT,
+    MASTER_KEY,
+    REQUIRED_ALIASES,
+    Refreshed,
+    alias_or_skip,
+    assert_upstream_called,
+    call,
+    clean_env,
+    discovery,
+    free_port,
+    litellm_executable,
+    refresh_twice,
+    serve_proxy,
+    serve_upstream,
+    sse_events,
+    use_env,
 )
 
+from discovery_tui.proxy import is_live, new_probe_client
+
 pytestmark = pytest.mark.litellm
-
-DEFAULT_ALIASES = [
-    *("default", "claude", "claude-strong", "claude-fast", "gpt", "gemini", "gemini-flash"),
-    *("cheap", "grok", "deepseek", "reasoning", "kimi", "glm", "qwen", "sonar", "mistral"),
-]
-REQUIRED_ALIASES = {"claude", "default", "grok", "gemini", "cheap"}  # issue 5, "done when"
-# Not in precedence order on purpose: aliases follow first-party providers whatever the order.
-PROVIDERS = ("openrouter", "xai", "gemini")
-FAKE_KEYS = {
-    "OPENROUTER_API_KEY": "fk-openrouter-" + secrets.token_hex(6),
-    "XAI_API_KEY": "fk-xai-" + secrets.token_hex(6),
-    "GEMINI_API_KEY": "fk-gemini-" + secrets.token_hex(6),
-}
-MASTER_KEY = "sk-e2e-" + secrets.token_hex(12)  # not sk-1234: LiteLLM refuses the public one
-HAND_EDIT = f"""
-# added by hand, like a user would: the proxy's master key
-general_settings:
-  master_key: {MASTER_KEY}
-"""
-REPO = Path(__file__).resolve().parents[1]
-
-
-def litellm_executable() -> str:
-    path = os.environ.get("DISCOVERY_TUI_LITELLM", "").strip()
-    if not path:
-        pytest.skip(
-            "DISCOVERY_TUI_LITELLM is not set: run `export DISCOVERY_TUI_LITELLM=$(bash "
-            "scripts/litellm-venv.sh | tail -n 1)` to run the real LiteLLM proxy tier"
-        )
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"DISCOVERY_TUI_LITELLM={path} is not an executable: re-run the venv script")
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without any real provider key, API base or HTTP proxy."""
-    drop = ("_API_KEY", "_API_BASE")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.endswith(drop) and "proxy" not in k.lower() and k != "LITELLM_MASTER_KEY"
-    }
-    env.update(NO_PROXY="127.0.0.1,localhost", DISCOVERY_TUI_NO_KEYRING="1", **extra)
-    return env
-
-
-@dataclass(frozen=True)
-class Refreshed:
-    config: Path
-    profile: Path
-    aliases: dict[str, str]
-    env: dict[str, str]
-    text_before_second_refresh: str
-    text_after_second_refresh: str
-
-
-def discovery(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "discovery_tui", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
-        check=False,
-    )
-
-
-def refresh(config: Path, profile: Path, env: dict[str, str]) -> dict[str, Any]:
-    args = ["refresh", *PROVIDERS, "--no-llm", "--yes", "--json"]
-    result = discovery([*args, "--config", str(config), "--profile", str(profile)], env)
-    assert result.returncode == 0, result.stderr
-    payload: dict[str, Any] = json.loads(result.stdout)
-    return payload
 
 
 @pytest.fixture(scope="module")
@@ -135,71 +63,19 @@ def litellm() -> str:
 
 @pytest.fixture(scope="module")
 def upstream() -> Iterator[FakeUpstream]:
-    server = FakeUpstream(catalogs=real_catalogs() or builtin_catalogs())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve_upstream()
 
 
 @pytest.fixture(scope="module")
 def refreshed(
     litellm: str, upstream: FakeUpstream, tmp_path_factory: pytest.TempPathFactory
 ) -> Refreshed:
-    work = tmp_path_factory.mktemp("e2e")
-    config, profile = work / "config.yaml", work / "profile.yaml"
-    bases = {f"{p.upper()}_API_BASE": upstream.base(p) for p in PROVIDERS}
-    env = clean_env(**FAKE_KEYS, **bases, DISCOVERY_TUI_CACHE_DIR=str(work / "cache"))
-    aliases = refresh(config, profile, env)["aliases"]
-    config.write_text(config.read_text(encoding="utf-8") + HAND_EDIT, encoding="utf-8")
-    before = config.read_text(encoding="utf-8")
-    refresh(config, profile, env)  # a second refresh must keep the hand edit, byte for byte
-    after = config.read_text(encoding="utf-8")
-    return Refreshed(config, profile, aliases, env, before, after)
+    return refresh_twice(upstream, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def proxy_url(litellm: str, refreshed: Refreshed) -> Iterator[str]:
-    url = f"http://127.0.0.1:{free_port()}"
-    env = clean_env(**FAKE_KEYS, LITELLM_LOCAL_MODEL_COST_MAP="True")
-    argv = [litellm, "--config", str(refreshed.config), "--host", "127.0.0.1"]
-    argv += ["--port", url.rsplit(":", 1)[1]]
-    log = refreshed.config.parent / "proxy.log"
-    proxy: ProxyProcess = start_proxy(argv, url=url, env=env, log_path=log)
-    try:
-        wait_until_ready(proxy, new_probe_client(), timeout=180)
-        yield url
-    finally:
-        proxy.stop()
-
-
-def call(url: str, path: str, body: dict[str, Any]) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {MASTER_KEY}", "anthropic-version": "2023-06-01"}
-    return httpx.post(url + path, json=body, headers=headers, timeout=60)
-
-
-def sse_events(text: str) -> list[dict[str, Any]]:
-    events = []
-    for line in text.splitlines():
-        if line.startswith("data:") and line[5:].strip() not in ("", "[DONE]"):
-            events.append(json.loads(line[5:]))
-    return events
-
-
-def use_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
-    """Make ``os.environ`` exactly ``env`` for this test."""
-    for name in list(os.environ):
-        if name not in env:
-            monkeypatch.delenv(name)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-
-
-def alias_or_skip(refreshed: Refreshed, alias: str) -> str:
-    if alias not in refreshed.aliases:
-        pytest.skip(f"the catalogs have no candidate for alias {alias!r}")
-    return refreshed.aliases[alias]
+    yield from serve_proxy(litellm, refreshed)
 
 
 # --- the config refresh wrote -------------------------------------------------------------
@@ -256,27 +132,6 @@ def test_every_other_alias_answers_chat_completions(proxy_url: str, refreshed: R
         if response.status_code != 200:
             failures[alias] = response.text[:200]
     assert not failures
-
-
-def assert_upstream_called(requests: list[Any], target: str) -> None:
-    """The proxy called the provider of ``target`` for that model, with its key from the env."""
-    provider, model = target.split("/", 1)
-    key = FAKE_KEYS[f"{provider.upper()}_API_KEY"]
-    for request in requests:
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        sent_key = headers.get("authorization", "").removeprefix("Bearer ")
-        sent_key = sent_key or headers.get("x-goog-api-key", "")
-        body_model = request.body.get("model") if isinstance(request.body, dict) else None
-        if request.path.startswith(f"/{provider}/") and model in (body_model, _path_model(request)):
-            assert sent_key == key
-            return
-    raise AssertionError(f"no upstream call for {target}: {[r.path for r in requests]}")
-
-
-def _path_model(request: Any) -> str | None:
-    if "/models/" not in request.path:
-        return None
-    return str(request.path.rsplit("/models/", 1)[1].split(":", 1)[0])
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
@@ -362,15 +217,34 @@ def test_launch_print_env_for_the_proxy(proxy_url: str, refreshed: Refreshed) ->
         clean_env(**FAKE_KEYS),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        f"export ANTHROPIC_BASE_URL={proxy_url}",
-        f"export ANTHROPIC_AUTH_TOKEN={MASTER_KEY}",
-        "export ANTHROPIC_MODEL=claude",
-        "export ANTHROPIC_DEFAULT_OPUS_MODEL=claude-strong",
-        "export ANTHROPIC_DEFAULT_SONNET_MODEL=claude",
-        "export ANTHROPIC_DEFAULT_HAIKU_MODEL=claude-fast",
+    words = [shlex.split(line) for line in result.stdout.splitlines()]
+    assert all(w[0] == "export" and len(w) == 2 for w in words), result.stdout
+    env = dict(w[1].split("=", 1) for w in words)
+    assert [(k, v) for k, v in env.items() if k.endswith(("_URL", "_TOKEN", "_MODEL"))] == [
+        ("ANTHROPIC_BASE_URL", proxy_url),
+        ("ANTHROPIC_AUTH_TOKEN", MASTER_KEY),
+        ("ANTHROPIC_MODEL", "claude"),
+        ("ANTHROPIC_DEFAULT_OPUS_MODEL", "claude-strong"),
+        ("ANTHROPIC_DEFAULT_SONNET_MODEL", "claude"),
+        ("ANTHROPIC_DEFAULT_HAIKU_MODEL", "claude-fast"),
     ]
+    entries = config_entries(refreshed.config)
+    for tier, alias in (("OPUS", "claude-strong"), ("SONNET", "claude"), ("HAIKU", "claude-fast")):
+        target = refreshed.aliases[alias]
+        provider = entries[target]["model_info"]["discovery_tui"]
+        assert env[f"ANTHROPIC_DEFAULT_{tier}_MODEL_NAME"].endswith(f" via {provider}")
+        assert env[f"ANTHROPIC_DEFAULT_{tier}_MODEL_DESCRIPTION"].startswith(f"{target} · ")
+    assert env["CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY"] == "1"
+    claude = entries[refreshed.aliases["claude"]]["model_info"]
+    assert env["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] == str(claude["max_output_tokens"])
     assert not any(key in result.stdout for key in FAKE_KEYS.values())
+
+
+def config_entries(config: Path) -> dict[str, dict[str, Any]]:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(config.read_text(encoding="utf-8"))
+    return {str(e["model_name"]): e for e in data["model_list"]}
 
 
 def test_launch_runs_claude_through_the_running_proxy(

@@ -4,108 +4,44 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from fake_upstream import FakeProxy, memory_keyring, write_stand_in_claude
+from fake_upstream import FakeProxy
+from launch_harness import (
+    FAKE_KEYS,
+    MASTER,
+    config_text,
+    fake_proxy_command,
+    free_url,
+    live,
+    memory_backend,
+    prepare_work,
+    recorded,
+    serve_fake_proxy,
+    write_profile,
+)
 
 from discovery_tui.cli import main
-from discovery_tui.providers import PROVIDERS
-from discovery_tui.proxy import is_live, new_probe_client
-
-
-def live(url: str) -> bool:
-    with new_probe_client() as client:
-        return is_live(client, url)
-
-MASTER = "sk-launch-master-42c1"
-FAKE_KEYS = {"OPENROUTER_API_KEY": "or-key-aa11bb22", "XAI_API_KEY": "xai-key-cc33dd44"}
-MODELS = ("openrouter/anthropic/claude-sonnet-4.5", "openrouter/openai/gpt-5", "xai/grok-4")
-ALIASES = {
-    "claude": MODELS[0],
-    "claude-strong": MODELS[0],
-    "claude-fast": MODELS[0],
-    "gpt": MODELS[1],
-    "claude-gpt": MODELS[1],
-    "grok": MODELS[2],
-}
-FAKE_PROXY_SCRIPT = Path(__file__).resolve().parent / "fake_upstream.py"
-
-
-def config_text(master_key: str | None = MASTER) -> str:
-    lines = ["model_list:"]
-    for name in MODELS:
-        var = "XAI_API_KEY" if name.startswith("xai/") else "OPENROUTER_API_KEY"
-        lines += [f"  - model_name: {name}", "    litellm_params:", f"      model: {name}"]
-        lines += [f"      api_key: os.environ/{var}"]
-    lines += ["router_settings:", "  model_group_alias:"]
-    lines += [f"    {alias}: {target}" for alias, target in ALIASES.items()]
-    if master_key:
-        lines += ["general_settings:", f"  master_key: {master_key}"]
-    return "\n".join(lines) + "\n"
-
-
-def free_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A clean environment, config.yaml with a master key, a stand-in claude first on PATH."""
-    for spec in PROVIDERS.values():
-        if spec.key_env:
-            monkeypatch.delenv(spec.key_env, raising=False)
-    for name in ("LITELLM_MASTER_KEY", "DISCOVERY_TUI_CONFIG", "DISCOVERY_TUI_NO_KEYRING"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "config.yaml").write_text(config_text(), encoding="utf-8")
-    write_stand_in_claude(tmp_path / "bin")
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
-    monkeypatch.setenv("STAND_IN_CLAUDE_RECORD", str(tmp_path / "claude.json"))
-    monkeypatch.setenv("DISCOVERY_TUI_PROFILE", str(tmp_path / "profile.yaml"))
-    monkeypatch.setenv("DISCOVERY_TUI_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return prepare_work(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def proxy() -> Iterator[FakeProxy]:
-    server = FakeProxy(master_key=MASTER, aliases=ALIASES, model_names=MODELS)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve_fake_proxy()
 
 
 @pytest.fixture
 def backend() -> Iterator[Any]:
-    previous = keyring.get_keyring()
-    memory = memory_keyring()
-    keyring.set_keyring(memory)
-    try:
-        yield memory
-    finally:
-        keyring.set_keyring(previous)
-
-
-def recorded(work: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((work / "claude.json").read_text(encoding="utf-8"))
-    return data
-
-
-def write_profile(work: Path, **proxy: str) -> Path:
-    lines = ["proxy:"] + [f"  {key}: {json.dumps(value)}" for key, value in proxy.items()]
-    (work / "profile.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return work / "profile.yaml"
+    yield from memory_backend()
 
 
 # --- --print-env --------------------------------------------------------------------------
@@ -119,14 +55,27 @@ def test_print_env_sh(
     url = free_url()
     assert main(["launch", "--print-env", "--shell", "sh", "--proxy-url", url + "/v1"]) == 0
     out = capsys.readouterr()
-    assert out.out == (
-        f"export ANTHROPIC_BASE_URL={url}\n"
-        f"export ANTHROPIC_AUTH_TOKEN={MASTER}\n"
-        "export ANTHROPIC_MODEL=claude\n"
-        "export ANTHROPIC_DEFAULT_OPUS_MODEL=claude-strong\n"
-        "export ANTHROPIC_DEFAULT_SONNET_MODEL=claude\n"
-        "export ANTHROPIC_DEFAULT_HAIKU_MODEL=claude-fast\n"
-    )
+    sonnet = [
+        "_NAME='Sonnet 4.5 via openrouter'",
+        "_DESCRIPTION='openrouter/anthropic/claude-sonnet-4.5 · 200k context · $3/$15 per 1M'",
+        "_SUPPORTED_CAPABILITIES=effort,thinking,adaptive_thinking",
+    ]
+    tiers = [("OPUS", "claude-strong"), ("SONNET", "claude"), ("HAIKU", "claude-fast")]
+    assert out.out.splitlines() == [
+        f"export ANTHROPIC_BASE_URL={url}",
+        f"export ANTHROPIC_AUTH_TOKEN={MASTER}",
+        "export ANTHROPIC_MODEL=claude",
+        *(
+            line
+            for tier, alias in tiers
+            for line in (
+                f"export ANTHROPIC_DEFAULT_{tier}_MODEL={alias}",
+                *(f"export ANTHROPIC_DEFAULT_{tier}_MODEL{label}" for label in sonnet),
+            )
+        ),
+        "export CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1",
+        "export CLAUDE_CODE_MAX_OUTPUT_TOKENS=64000",
+    ]
     assert not any(value in out.out + out.err for value in FAKE_KEYS.values())
     assert "no proxy answers" in out.err
 
@@ -138,13 +87,23 @@ def test_print_env_powershell(
     url = free_url()
     args = ["launch", "--print-env", "--shell", "powershell", "--proxy-url", url]
     assert main([*args, "--model", "gpt"]) == 0
-    assert capsys.readouterr().out.splitlines() == [
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == [
         f'$env:ANTHROPIC_BASE_URL="{url}"',
         '$env:ANTHROPIC_AUTH_TOKEN="sk-a`"b`$c``d"',
         '$env:ANTHROPIC_MODEL="claude-gpt"',
         '$env:ANTHROPIC_DEFAULT_OPUS_MODEL="claude-strong"',
-        '$env:ANTHROPIC_DEFAULT_SONNET_MODEL="claude"',
-        '$env:ANTHROPIC_DEFAULT_HAIKU_MODEL="claude-fast"',
+    ]
+    assert (
+        '$env:ANTHROPIC_DEFAULT_OPUS_MODEL_DESCRIPTION="openrouter/anthropic/claude-sonnet-4.5'
+        ' · 200k context · `$3/`$15 per 1M"' in lines
+    )
+    # gpt: a hand-written entry without model_info: named by its id, no guess at capabilities
+    assert lines[-4:] == [
+        '$env:ANTHROPIC_CUSTOM_MODEL_OPTION="claude-gpt"',
+        '$env:ANTHROPIC_CUSTOM_MODEL_OPTION_NAME="GPT 5 via openrouter"',
+        '$env:ANTHROPIC_CUSTOM_MODEL_OPTION_DESCRIPTION="openrouter/openai/gpt-5"',
+        '$env:CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY="1"',
     ]
 
 
@@ -211,6 +170,7 @@ def test_runs_claude_with_the_variables_and_its_exit_code(
     assert env["ANTHROPIC_DEFAULT_SONNET_MODEL"] == "claude"
     assert env["ANTHROPIC_DEFAULT_HAIKU_MODEL"] == "claude-fast"
     assert "ANTHROPIC_API_KEY" not in env
+    assert "CLAUDE_CODE_MAX_OUTPUT_TOKENS" not in env  # gpt's entry does not say its limit
     assert seen["status"] == 200 and "message_stop" in seen["stream"]
     assert live(proxy.url)  # a proxy it did not start is left running
 
@@ -224,10 +184,6 @@ def test_claude_not_on_path(
 
 
 # --- starting the proxy -------------------------------------------------------------------
-
-
-def fake_proxy_command() -> str:
-    return f"{shlex.quote(sys.executable)} {shlex.quote(str(FAKE_PROXY_SCRIPT))} proxy"
 
 
 def test_starts_the_proxy_with_keyring_keys_and_stops_it(
@@ -296,6 +252,15 @@ def test_remote_proxy_is_not_started(
     work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # no probe leaves the machine
-    monkeypatch.setattr("discovery_tui.commands.launch.is_live", lambda client, url: False)
+    monkeypatch.setattr("discovery_tui.commands.launch_proxy.is_live", lambda client, url: False)
     assert main(["launch", "--proxy-url", "http://proxy.example:4000"]) == 1
     assert "not on this machine" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("own", "given"), [("4000", "4000"), ("99999", "64000"), ("x", "64000")])
+def test_a_smaller_output_cap_of_the_user_is_kept(
+    own: str, given: str, work: Path, proxy: FakeProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAUDE_CODE_MAX_OUTPUT_TOKENS", own)
+    assert main(["launch", "--proxy-url", proxy.url]) == 0
+    assert recorded(work)["env"]["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] == given

@@ -1,10 +1,11 @@
 """``discovery-tui launch``: start Claude Code through the LiteLLM proxy.
 
-Claude Code gets ``ANTHROPIC_BASE_URL`` (the proxy), ``ANTHROPIC_AUTH_TOKEN`` (the proxy's master
-key), ``ANTHROPIC_MODEL`` and the three ``ANTHROPIC_DEFAULT_*_MODEL`` variables, so the models it
-picks by itself route through the proxy too. When no proxy answers, one is started with the
-provider keys of the keyring in its environment only, and stopped when Claude Code exits.
-``--print-env`` prints the variables for ``eval`` instead; no provider key is ever among them.
+Claude Code gets the proxy, its master key, the launch model and its three tiers with names,
+descriptions and capabilities, and a cap on its output (``discovery_tui.claude_env``). When no
+proxy answers, one is started with the provider keys of the keyring in its environment only, and
+stopped when Claude Code exits, unless it is kept for the next launch (``launch_proxy``).
+``--refresh`` refreshes the providers first (``launch_refresh``). ``--print-env`` prints the
+variables for ``eval`` instead; no provider key is ever among them.
 """
 
 from __future__ import annotations
@@ -17,48 +18,29 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from discovery_tui.claude_env import MAX_OUTPUT, claude_code_variables
 from discovery_tui.commands import Io
-from discovery_tui.errors import EXIT_OK, ConfigError, LaunchError, ProxyError
+from discovery_tui.commands.launch_proxy import ProxyNeed, ensure_proxy
+from discovery_tui.commands.launch_refresh import parse_interval, refresh_due, refresh_for_launch
+from discovery_tui.errors import EXIT_OK, LaunchError
 from discovery_tui.profile import Profile
-from discovery_tui.providers import ProviderSpec
 from discovery_tui.proxy import (
     DEFAULT_READY_TIMEOUT,
     PICKER_PREFIXES,
     ProxyConfig,
-    ProxyProcess,
     find_master_key,
     is_live,
-    is_local,
     load_proxy_config,
     missing_master_key_error,
     new_probe_client,
-    picker_name,
-    proxy_command,
-    proxy_environment,
-    resolve_proxy_url,
-    start_proxy,
-    wait_until_ready,
 )
-from discovery_tui.settings import (
-    cache_dir,
-    default_profile_path,
-    keyring_get,
-    resolve_config_path,
-)
+from discovery_tui.remote import proxy_url_of, remote_config_for
+from discovery_tui.settings import default_profile_path, resolve_config_path
 
 DEFAULT_MODEL = "claude"
-ROLE_MODELS = {
-    "ANTHROPIC_DEFAULT_OPUS_MODEL": "claude-strong",
-    "ANTHROPIC_DEFAULT_SONNET_MODEL": "claude",
-    "ANTHROPIC_DEFAULT_HAIKU_MODEL": "claude-fast",
-}
 DROPPED_FOR_CLAUDE = ("ANTHROPIC_API_KEY",)  # would be sent instead of the proxy's token
-
-
-if TYPE_CHECKING:
-    import httpx
 
 Shell = Literal["sh", "powershell"]
 
@@ -101,23 +83,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"seconds to wait for a proxy it starts (default {DEFAULT_READY_TIMEOUT:.0f})",
     )
     parser.add_argument(
+        "--keep-proxy",
+        action="store_true",
+        help="leave a proxy it starts running for the next launch (profile: proxy.keep_running)",
+    )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="refresh the providers first, as `refresh --yes` (profile: refresh_before_launch)",
+    )
+    parser.add_argument(
         "claude_args", nargs=argparse.REMAINDER, help="-- then arguments for Claude Code"
     )
 
 
 def run(args: argparse.Namespace, io: Io) -> LaunchResult:
     context = load_context(args)
+    interval = parse_interval(context.profile.refresh_before_launch)
+    if args.refresh or refresh_due(interval, context.profile.last_refresh):
+        refresh_for_launch(context.config_path, context.profile.path, io)
+        context = load_context(args)  # the refreshed config (or the last good one)
     env = claude_variables(context)
-    with new_probe_client() as client:
+    with new_probe_client(context.url) as client:
         if args.print_env:
             if not is_live(client, context.url):
                 io.screen.note(f"note: no proxy answers at {context.url} yet: start it first")
             return LaunchResult(env_lines=format_env(env, shell=args.shell))
         claude = find_claude()
         _warn_unknown_model(context, io)
-        proxy = None
-        if not is_live(client, context.url):
-            proxy = start_for_launch(context, args.proxy_timeout, client, io)
+        keep = args.keep_proxy or context.profile.proxy.keep_running
+        need = ProxyNeed(
+            context.profile,
+            context.config_path,
+            context.config,
+            context.url,
+            keep,
+            args.proxy_timeout,
+        )
+        proxy = ensure_proxy(need, client, io)
     try:
         code = run_claude([claude, *_claude_args(args.claude_args)], claude_environment(env))
     finally:
@@ -130,12 +133,17 @@ def run(args: argparse.Namespace, io: Io) -> LaunchResult:
 def load_context(args: argparse.Namespace) -> LaunchContext:
     profile = Profile.load(args.profile or default_profile_path())
     config_path = resolve_config_path(args.config, profile_config=profile.config)
-    config = load_proxy_config(config_path) if config_path.exists() else None
+    url = proxy_url_of(args.proxy_url, profile)  # a team's proxy: to_proxy in the profile
+    config = (
+        load_proxy_config(config_path)
+        if config_path.exists()
+        else remote_config_for(url, config_path, profile)
+    )
     return LaunchContext(
         profile=profile,
         config_path=config_path,
         config=config,
-        url=resolve_proxy_url(args.proxy_url, profile),
+        url=url,
         model=args.model or profile.launch_model or DEFAULT_MODEL,
     )
 
@@ -146,14 +154,9 @@ def claude_variables(context: LaunchContext) -> dict[str, str]:
     key = find_master_key(env_var=env_var, config=context.config)
     if key.value is None:
         raise missing_master_key_error(env_var, context.config_path)
-    names = context.config.names() if context.config else frozenset()
-    variables = {
-        "ANTHROPIC_BASE_URL": context.url,
-        "ANTHROPIC_AUTH_TOKEN": key.value,
-        "ANTHROPIC_MODEL": picker_name(context.model, names),
-    }
-    variables.update({var: picker_name(alias, names) for var, alias in ROLE_MODELS.items()})
-    return variables
+    return claude_code_variables(
+        url=context.url, token=key.value, model=context.model, config=context.config
+    )
 
 
 def format_env(env: Mapping[str, str], *, shell: Shell) -> str:
@@ -201,9 +204,19 @@ def find_claude() -> str:
 
 
 def claude_environment(variables: Mapping[str, str]) -> dict[str, str]:
+    """This environment with the variables; a smaller output cap set by the user is kept."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_FOR_CLAUDE}
+    own = _tokens(env.get(MAX_OUTPUT))
     env.update(variables)
+    ours = _tokens(variables.get(MAX_OUTPUT))
+    if own is not None and (ours is None or own < ours):
+        env[MAX_OUTPUT] = str(own)
     return env
+
+
+def _tokens(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else None
 
 
 def run_claude(argv: Sequence[str], env: Mapping[str, str]) -> int:
@@ -220,52 +233,3 @@ def run_claude(argv: Sequence[str], env: Mapping[str, str]) -> int:
         except KeyboardInterrupt:
             continue  # Claude Code handles Ctrl-C itself; wait for it to exit
         return code if code >= 0 else 128 - code
-
-
-# --- starting the proxy -------------------------------------------------------------------
-
-
-def keyring_keys(config: ProxyConfig, providers: Mapping[str, ProviderSpec]) -> dict[str, str]:
-    """Keys of the keyring for the variables the config references and the environment lacks."""
-    if os.environ.get("DISCOVERY_TUI_NO_KEYRING"):
-        return {}
-    keys: dict[str, str] = {}
-    for spec in providers.values():
-        var = spec.key_env
-        if var and var in config.key_refs and not os.environ.get(var, "").strip():
-            value = keyring_get(spec.name)
-            if value:
-                keys[var] = value
-    return keys
-
-
-def start_for_launch(
-    context: LaunchContext, timeout: float, client: httpx.Client, io: Io
-) -> ProxyProcess:
-    """Start the proxy on the context's config and URL; wait until it is ready."""
-    from discovery_tui.providers import all_providers
-
-    if not is_local(context.url):
-        raise ProxyError(
-            f"No proxy answers at {context.url}, and it is not on this machine, so launch cannot "
-            "start it: start it there, or pass --proxy-url of a local one"
-        )
-    if context.config is None:
-        raise ConfigError(
-            f"{context.config_path} does not exist, so no proxy can be started: run "
-            "`discovery-tui refresh`, or pass --config"
-        )
-    argv = proxy_command(
-        context.profile.proxy.command, config_path=context.config_path, url=context.url
-    )
-    keys = keyring_keys(context.config, all_providers(context.profile.custom_providers))
-    env = proxy_environment(os.environ, config=context.config, keyring_keys=keys)
-    log_path = cache_dir() / "litellm-proxy.log"
-    io.screen.note(f"discovery-tui: starting the proxy at {context.url} (log: {log_path})")
-    proxy = start_proxy(argv, url=context.url, env=env, log_path=log_path)
-    try:
-        wait_until_ready(proxy, client, timeout=timeout)
-    except BaseException:
-        proxy.stop()
-        raise
-    return proxy
