@@ -16,7 +16,9 @@ import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from discovery_tui.errors import ConfigError
 
@@ -223,6 +225,86 @@ def _write_error(path: Path, exc: OSError) -> ConfigError:
     else:
         fix = f"{detail}; check the path and the disk, then run again"
     return ConfigError(f"Cannot write {path}: {fix}. {path} was left unchanged")
+
+
+# ------------------------------------------------------------------ an interrupted undo's copy
+def swap_path(path: Path) -> Path:
+    """Where ``undo`` keeps the version it replaces until that becomes the new backup."""
+    return path.with_name(path.name + ".bak.swap")
+
+
+@dataclass(frozen=True)
+class SwapRecovery:
+    """What was done with a ``.bak.swap`` an interrupted ``undo`` left: ``finished`` (the
+    swap became the backup) or ``kept`` (the only copy of a version, moved to ``kept_as``)."""
+
+    kind: Literal["finished", "kept"]
+    message: str
+    kept_as: Path | None = None
+
+
+def recover_swap(path: Path, *, finish: bool) -> SwapRecovery | None:
+    """Deal with ``<name>.bak.swap`` left by an interrupted ``undo``; a version is never lost.
+
+    The swap holds the version undo replaced. It is removed only when that content is also in
+    the config or the backup (or empty: undo stopped before copying). ``finish`` (undo itself):
+    when the config already equals the backup, the restore happened and only the last rename
+    is missing, so the swap becomes the backup. Otherwise the swap is the only copy of a version
+    and is moved to ``<name>.bak.swap.<date-time>``, which nothing overwrites, and reported.
+    None: there was no swap, or nothing needed saying. Call it under :func:`locked`.
+    """
+    swap = swap_path(path)
+    held = _read_or_none(swap)
+    if held is None:
+        return None
+    current, backup = _read_or_none(path), _read_or_none(backup_path(path))
+    try:
+        if not held or held in (current, backup):  # that version is in another file too
+            swap.unlink()
+            return None
+        if finish and current is not None and current == backup:
+            os.replace(swap, backup_path(path))
+            return SwapRecovery(
+                "finished",
+                f"Finished an interrupted undo: {path} was restored from the backup, "
+                f"and {backup_path(path).name} now holds the version it replaced.",
+            )
+        kept = _free_name(swap)
+        os.replace(swap, kept)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot recover {swap}, left by an interrupted undo ({exc.strerror or exc}): "
+            f"it holds a version of {path.name}; copy it somewhere safe, then delete it"
+        ) from exc
+    return SwapRecovery(
+        "kept",
+        f"An interrupted undo had left a version of {path.name} that is in no other file: "
+        f"it is kept as {kept} (compare it with {path.name} and copy back what you need).",
+        kept,
+    )
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot read {path} ({exc.strerror or exc}): check its permissions"
+        ) from exc
+
+
+def _free_name(swap: Path) -> Path:
+    import time
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = swap.with_name(f"{swap.name}.{stamp}")
+    count = 1
+    while candidate.exists():
+        count += 1
+        candidate = swap.with_name(f"{swap.name}.{stamp}-{count}")
+    return candidate
 
 
 def lock_path(path: Path) -> Path:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from discovery_tui.errors import ConfigError
+from discovery_tui.errors import ConfigError, UsageError
 from discovery_tui.settings import (
     DEFAULT_TIMEOUT_SECONDS,
     default_profile_path,
@@ -34,6 +35,14 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         "--demo", action="store_true", help="use the offline demo catalog (no key, no network)"
     )
     parser.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help="do not fill prices and limits from models.dev (MODELS_DEV_API_URL moves it)",
+    )
+    parser.add_argument(
+        "--details", action="store_true", help="show every entry change, not only the summary"
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT_SECONDS,
@@ -45,13 +54,39 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 def add_wizard_arguments(parser: argparse.ArgumentParser) -> None:
     """The bare command's options (the wizard): the common ones and ``--provider``."""
     add_common_arguments(parser)
+    add_provider_option(parser, help_text="preselect only this provider (repeatable)")
+
+
+def add_provider_option(parser: argparse.ArgumentParser, *, help_text: str) -> None:
     parser.add_argument(
         "--provider",
         action="append",
         default=[],
+        type=provider_name,
         metavar="NAME",
-        help="preselect only this provider (repeatable)",
+        help=help_text,
     )
+
+
+def provider_name(text: str) -> str:
+    """Provider names are case-insensitive: ``XAI``, ``xAI`` and ``xai`` are one provider."""
+    return text.strip().lower()
+
+
+def check_providers(requested: Sequence[str], known: Iterable[str]) -> tuple[str, ...]:
+    """``requested`` in lower case, each once; an unknown name is a UsageError naming the
+    closest known one and the choices."""
+    from discovery_tui.suggest import did_you_mean
+
+    names = list(known)
+    chosen = tuple(dict.fromkeys(provider_name(name) for name in requested))
+    for name in chosen:
+        if name not in names:
+            raise UsageError(
+                f"Unknown provider {name}{did_you_mean(name, names)} (choose from "
+                f"{', '.join(names)}, or declare it under custom_providers in profile.yaml)"
+            )
+    return chosen
 
 
 def is_interactive() -> bool:
@@ -87,5 +122,6 @@ def run_options(
         judge_model=args.judge_model,
         refresh_judge=args.refresh_judge,
         demo=args.demo,
+        enrich=not args.no_enrich,
         timeout=args.timeout,
     )

@@ -14,6 +14,21 @@ from discovery_tui.errors import ConfigError
 
 DEFAULT_PROXY_URL = "http://127.0.0.1:4000"
 DEFAULT_MASTER_KEY_ENV = "LITELLM_MASTER_KEY"
+# Every top-level key profile.yaml may hold; another is warned about (a typo of one of these).
+KNOWN_KEYS = (
+    "config",
+    "providers",
+    "launch_model",
+    "judge",
+    "pins",
+    "custom_providers",
+    "proxy",
+    "to_proxy",
+    "picks",
+    "last_refresh",
+    "written",
+)
+_WARNED: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -21,6 +36,7 @@ class ProxySettings:
     url: str = DEFAULT_PROXY_URL
     command: str = "litellm"  # LiteLLM often lives in a Python of its own: a path works here
     master_key_env: str = DEFAULT_MASTER_KEY_ENV
+    keep_running: bool = False  # launch leaves a proxy it starts running (a warm start)
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,7 @@ class Profile:
     providers: tuple[str, ...] = ()  # precedence order for aliases (and the wizard's default)
     launch_model: str | None = None
     config: str | None = None  # default config.yaml path
+    to_proxy: str | None = None  # apply to this proxy's model API (refresh --to-proxy URL)
     judge: Mapping[str, Any] = field(default_factory=dict)  # base_url, model
     pins: Mapping[str, str] = field(default_factory=dict)  # family -> model id
     picks: Mapping[str, Mapping[str, str]] = field(
@@ -39,16 +56,23 @@ class Profile:
     last_refresh: Mapping[str, str] = field(default_factory=dict)  # provider -> ISO time
     custom_providers: tuple[Mapping[str, Any], ...] = ()
     proxy: ProxySettings = field(default_factory=ProxySettings)
+    refresh_before_launch: str | None = None  # e.g. "12h": launch refreshes when older
 
     @classmethod
     def load(cls, path: Path) -> Profile:
+        """Read ``path`` (absent: the defaults). Unknown keys and provider names are warned
+        about on stderr, once per process, with the closest known name."""
         data = _read_mapping(path)
         proxy = data.get("proxy") or {}
+        providers = tuple(str(p).strip().lower() for p in _list(data, "providers", path))
+        customs = tuple(dict(x) for x in _list(data, "custom_providers", path))
+        warn(path, typos(data, providers, customs))
         return cls(
             path=path,
-            providers=tuple(str(p) for p in _list(data, "providers", path)),
+            providers=providers,
             launch_model=_optional_str(data.get("launch_model")),
             config=_optional_str(data.get("config")),
+            to_proxy=_optional_str(data.get("to_proxy")),
             judge=dict(_mapping(data, "judge", path)),
             pins={str(k): str(v) for k, v in _mapping(data, "pins", path).items()},
             picks={
@@ -56,13 +80,47 @@ class Profile:
                 for p, fams in _mapping(data, "picks", path).items()
             },
             last_refresh={str(k): str(v) for k, v in _mapping(data, "last_refresh", path).items()},
-            custom_providers=tuple(dict(x) for x in _list(data, "custom_providers", path)),
+            custom_providers=customs,
             proxy=ProxySettings(
                 url=str(proxy.get("url") or DEFAULT_PROXY_URL),
                 command=str(proxy.get("command") or "litellm"),
                 master_key_env=str(proxy.get("master_key_env") or DEFAULT_MASTER_KEY_ENV),
+                keep_running=proxy.get("keep_running") is True,
             ),
+            refresh_before_launch=_optional_str(data.get("refresh_before_launch")),
         )
+
+
+def typos(
+    data: Mapping[str, Any], providers: tuple[str, ...], customs: tuple[Mapping[str, Any], ...]
+) -> list[str]:
+    """One line per unknown top-level key and per unknown name in ``providers:``."""
+    from discovery_tui.providers import PROVIDERS
+    from discovery_tui.suggest import did_you_mean
+
+    lines = [
+        f"unknown key {key}{did_you_mean(str(key), KNOWN_KEYS)} (it is ignored)"
+        for key in data
+        if key not in KNOWN_KEYS
+    ]
+    known = [*PROVIDERS, *(str(c.get("name", "")) for c in customs)]
+    lines += [
+        f"unknown provider {name} in providers{did_you_mean(name, known)} (it is ignored)"
+        for name in providers
+        if name not in known
+    ]
+    return lines
+
+
+def warn(path: Path, lines: list[str]) -> None:
+    """Each line once per process, on stderr: ``discovery-tui: PATH: LINE``."""
+    import sys
+
+    for line in lines:
+        message = f"discovery-tui: {path}: {line}"
+        if message not in _WARNED:
+            _WARNED.add(message)
+            print(message, file=sys.stderr)
 
 
 def _read_mapping(path: Path) -> Mapping[str, Any]:
@@ -104,6 +162,8 @@ def save_profile(path: Path, updates: Mapping[str, Any]) -> None:
 
     from discovery_tui.fileio import atomic_write_text
 
+    if not path.exists() and not any(updates.values()):
+        return  # nothing to record: no profile of empty maps
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)
     doc: Any = CommentedMap()

@@ -75,10 +75,13 @@ def test_json_has_exactly_the_designed_shape(h: Harness) -> None:
 
     assert run.code == 0, run.text
     data = run.json
-    assert set(data) == {"providers", "aliases", "changes", "written"}
+    designed = {"providers", "aliases", "changes", "written"}
+    added = {"notes", "kept", "fallbacks", "retirements", "conflicts", "enrichment"}
+    assert set(data) == designed | added
     assert set(data["providers"]) == set(PROVIDERS)
     for name, provider in data["providers"].items():
-        assert set(provider) == {"status", "error", "models", "picks"}, name
+        keys = {"status", "error", "models", "picks", "notes", "filled", "not_in_family"}
+        assert set(provider) == keys, name
         assert provider["status"] == ("ok" if name in ("openrouter", "xai") else "skipped")
         assert provider["error"] is None
         assert isinstance(provider["models"], int)
@@ -97,6 +100,8 @@ def test_json_has_exactly_the_designed_shape(h: Harness) -> None:
     assert data["written"] is True
     names = set(h.text().split())
     assert all(target in names for target in data["aliases"].values())
+    assert (data["notes"], data["kept"], data["retirements"], data["conflicts"]) == ([],) * 4
+    assert data["enrichment"]["source"] == "models.dev"
 
 
 def test_a_second_run_changes_no_byte(h: Harness) -> None:
@@ -187,9 +192,7 @@ def test_dry_run_writes_nothing(h: Harness) -> None:
 
     assert run.code == 0, run.text
     assert "5 added" in run.out
-    after = files_in(h.config.parent)
-    after.pop("config.yaml.lock", None)  # the (empty) lock file of the run, never content
-    assert after == before
+    assert files_in(h.config.parent) == before  # not even a lock file
     assert not h.profile.exists()
     assert "Wrote" not in run.out
 

@@ -264,17 +264,18 @@ def test_lock_timeout_env_must_be_a_number(config: Path, monkeypatch: pytest.Mon
         pass
 
 
-def test_the_lock_moves_to_the_cache_when_the_folder_is_read_only(
+def test_the_lock_lives_in_the_cache_never_beside_the_file(
     config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert lock_path(config) == config.with_name("config.yaml.lock")
-    cache = tmp_path / "cache"
+    cache = tmp_path.parent / f"{tmp_path.name}-cache"
     monkeypatch.setenv("DISCOVERY_TUI_CACHE_DIR", str(cache))
-    monkeypatch.setattr(fileio.os, "access", lambda *args, **kwargs: False)
+    before = sorted(config.parent.iterdir())
     moved = lock_path(config)
     assert moved.parent == cache / "locks" and moved.name.startswith("config.yaml.")
+    assert lock_path(config.parent / "other.yaml") != moved
     with locked(config):
         assert moved.exists()
+    assert sorted(config.parent.iterdir()) == before
 
 
 @POSIX

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import keyring
@@ -64,30 +67,39 @@ def test_set_from_stdin_stores_under_the_service(
     assert SECRET not in out.out + out.err
 
 
-def test_set_reads_masked_input_on_a_terminal(
+def test_set_reads_the_key_through_the_password_prompt_on_a_terminal(
     backend: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    prompts: list[str] = []
+    """At a terminal the key is typed into the same masked prompt the wizard uses."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
 
-    def fake_getpass(prompt: str = "") -> str:
-        prompts.append(prompt)
-        return "  xai-key-5678  "
+    from discovery_tui.commands import Io
+    from discovery_tui.prompt import Prompter
+    from discovery_tui.render.console import Screen, make_console
 
     monkeypatch.setattr("sys.stdin", FakeTty())
-    monkeypatch.setattr("getpass.getpass", fake_getpass)
-    assert main(["keys", "set", "xai"]) == 0
-    assert prompts == ["xAI API key (input hidden): "]
+    with create_pipe_input() as pipe:
+        pipe.send_text("  xai-key-5678  \r")
+        io_ = Io(
+            Screen(make_console(), make_console(stderr=True)),
+            Prompter(input=pipe, output=DummyOutput()),
+        )
+        monkeypatch.setattr(Io, "terminal", classmethod(lambda cls: io_))
+        assert main(["keys", "set", "xAI"]) == 0
     assert backend.store[("discovery-tui", "xai")] == "xai-key-5678"
     assert "xai-key-5678" not in capsys.readouterr().out
 
 
-def test_set_without_a_terminal_asks_for_stdin(
+def test_set_without_a_terminal_reads_standard_input(
     backend: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(SECRET))
-    assert main(["keys", "set", "openrouter"]) == 2
-    assert "--stdin" in capsys.readouterr().err
-    assert backend.store == {}
+    monkeypatch.setattr("sys.stdin", io.StringIO(SECRET + "\n"))
+    assert main(["keys", "set", "OpenRouter"]) == 0
+    assert backend.store == {("discovery-tui", "openrouter"): SECRET}
+    out = capsys.readouterr()
+    assert out.out == "Stored the OpenRouter key in the keyring (service discovery-tui).\n"
+    assert SECRET not in out.out + out.err
 
 
 @pytest.mark.parametrize("given", ["\n", "two words\n"])
@@ -155,6 +167,33 @@ def test_unknown_or_missing_provider_is_a_usage_error(
     assert main(["keys", "delete"]) == 2
 
 
+def test_a_mistyped_provider_gets_the_closest_one(
+    backend: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "delete", "openrutr"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("discovery-tui: Unknown provider openrutr; did you mean openrouter? ")
+
+
+def test_a_bare_keys_shows_its_own_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["keys"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: discovery-tui keys [-h]")
+    assert "{set,list,delete}" in err
+    assert err.endswith("discovery-tui keys: the following arguments are required: action\n")
+
+
+def test_a_mistyped_action_gets_the_closest_one(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["keys", "sett", "xai"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (
+        "discovery-tui keys: sett is not one of set, list, delete; did you mean set?\n"
+    )
+
+
 def test_no_backend_names_the_variable_instead(
     no_backend: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -177,3 +216,47 @@ def test_keyring_turned_off_by_environment(
     err = capsys.readouterr().err
     assert "DISCOVERY_TUI_NO_KEYRING" in err and "XAI_API_KEY" in err
     assert backend.store == {}
+
+
+# --------------------------------------------------------------------- in a real terminal
+KEYS_IN_A_PTY = """\
+import sys
+import keyring
+sys.path.insert(0, sys.argv[1])
+from fake_upstream import memory_keyring
+backend = memory_keyring()
+keyring.set_keyring(backend)
+from discovery_tui.cli import main
+code = main(["keys", "set", "xai"])
+print("STORED", sorted(backend.store) == [("discovery-tui", "xai")], code)
+"""
+
+
+@pytest.mark.pty
+@pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals on Windows")
+def test_typing_a_key_shows_asterisks_in_a_real_terminal(tmp_path: Any) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env.update(
+        PROMPT_TOOLKIT_NO_CPR="1",
+        DISCOVERY_TUI_PROFILE=str(tmp_path / "profile.yaml"),
+        TERM="xterm",
+    )
+    env.pop("DISCOVERY_TUI_NO_KEYRING", None)
+    env.pop("CI", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", KEYS_IN_A_PTY, str(Path(__file__).parent)],
+        env=env,
+        encoding="utf-8",
+        dimensions=(24, 80),
+        timeout=30,
+    )
+    child.logfile_read = screen = io.StringIO()
+    child.expect("xAI API key:")
+    child.send("xai-typed-4242")
+    child.expect(r"\*{14}")
+    child.send("\r")
+    child.expect("STORED True 0")
+    child.expect(pexpect.EOF)
+    assert "xai-typed-4242" not in screen.getvalue()

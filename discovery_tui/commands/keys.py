@@ -1,8 +1,9 @@
 """``discovery-tui keys set|list|delete PROVIDER``: provider keys in the system keyring.
 
 Keys live under the service ``discovery-tui`` with the provider's name as the user name. An
-environment variable always wins over the keyring (``settings.resolve_key``). Values are read
-with masked input (or ``--stdin`` for scripts) and never printed.
+environment variable always wins over the keyring (``settings.resolve_key``). A key is typed
+at a terminal (shown as asterisks) or read from standard input (``--stdin``, or whenever
+standard input is not a terminal), and never printed.
 """
 
 from __future__ import annotations
@@ -63,10 +64,16 @@ KeysResult = KeyList | KeyChange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from discovery_tui.options import provider_name
+
     parser.add_argument("action", choices=ACTIONS, help="set, list or delete")
-    parser.add_argument("provider", nargs="?", metavar="PROVIDER", help="e.g. openrouter")
     parser.add_argument(
-        "--stdin", action="store_true", help="set: read the key from standard input (scripts)"
+        "provider", nargs="?", type=provider_name, metavar="PROVIDER", help="e.g. openrouter"
+    )
+    parser.add_argument(
+        "--stdin",
+        action="store_true",
+        help="set: read the key from standard input (the default without a terminal)",
     )
     parser.add_argument("--json", action="store_true", help="list: print JSON")
     parser.add_argument(
@@ -75,16 +82,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, io: Io) -> KeysResult:
+    from discovery_tui.options import check_providers
+
     providers = _providers(args.profile)
     if args.action == "list":
         return list_keys(providers, as_json=args.json)
     if not args.provider:
         raise UsageError(f"`keys {args.action}` needs a provider: one of {', '.join(providers)}")
-    spec = providers.get(args.provider)
-    if spec is None:
-        raise UsageError(f"Unknown provider '{args.provider}': use one of {', '.join(providers)}")
+    [name] = check_providers([args.provider], providers)
+    spec = providers[name]
     if args.action == "set":
-        return set_key(spec, from_stdin=args.stdin)
+        return set_key(spec, io, from_stdin=args.stdin)
     return delete_key(spec)
 
 
@@ -116,15 +124,12 @@ def require_keyring(spec: ProviderSpec) -> None:
         )
 
 
-def read_secret(spec: ProviderSpec, *, from_stdin: bool) -> str:
-    if from_stdin:
+def read_secret(spec: ProviderSpec, io: Io, *, from_stdin: bool) -> str:
+    """The key: typed at a terminal (shown as asterisks), else the first line of stdin."""
+    if from_stdin or not sys.stdin.isatty():
         value = sys.stdin.readline()
-    elif not sys.stdin.isatty():
-        raise UsageError("No terminal to type the key in: pipe it in with `--stdin`")
     else:
-        import getpass
-
-        value = getpass.getpass(f"{spec.label} API key (input hidden): ")
+        value = io.prompter.password(f"{spec.label} API key:")
     value = value.strip()
     if not value:
         raise UsageError(f"No key given for {spec.name}: nothing was stored")
@@ -135,9 +140,9 @@ def read_secret(spec: ProviderSpec, *, from_stdin: bool) -> str:
     return value
 
 
-def set_key(spec: ProviderSpec, *, from_stdin: bool) -> KeyChange:
+def set_key(spec: ProviderSpec, io: Io, *, from_stdin: bool) -> KeyChange:
     require_keyring(spec)
-    value = read_secret(spec, from_stdin=from_stdin)
+    value = read_secret(spec, io, from_stdin=from_stdin)
     var = variable_of(spec)
     keyring_set(spec.name, value, variable=var)
     lines = [f"Stored the {spec.label} key in the keyring (service {KEYRING_SERVICE})."]

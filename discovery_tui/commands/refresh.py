@@ -5,25 +5,44 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from discovery_tui.commands import Io
 from discovery_tui.errors import EXIT_OK, EXIT_PARTIAL, UsageError
-from discovery_tui.options import add_common_arguments, is_interactive, profile_path, run_options
-from discovery_tui.plan import Plan
+from discovery_tui.options import (
+    add_common_arguments,
+    add_provider_option,
+    is_interactive,
+    profile_path,
+    provider_name,
+    run_options,
+)
 from discovery_tui.profile import Profile
+
+if TYPE_CHECKING:
+    from discovery_tui.pipeline import Computation
+    from discovery_tui.plan import Plan
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "providers",
         nargs="*",
+        type=provider_name,
         metavar="PROVIDER",
         help="providers to refresh (default: all with a key)",
     )
     add_common_arguments(parser)
+    add_provider_option(parser, help_text="refresh this provider (same as PROVIDER; repeatable)")
     parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
     parser.add_argument("--yes", "-y", action="store_true", help="apply without asking")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--to-proxy",
+        metavar="URL",
+        help="apply to a running LiteLLM proxy's model API instead of config.yaml "
+        "(a team's shared, database-backed proxy; master key in LITELLM_MASTER_KEY)",
+    )
 
 
 def check_usage(args: argparse.Namespace) -> None:
@@ -46,6 +65,9 @@ class RefreshResult:
     existed: bool  # the config existed before the write (a .bak was kept)
     as_json: bool
     replanned: bool = False  # the file changed after the preview, and nothing was applied
+    computation: Computation | None = None  # for --json's added keys (notes, enrichment)
+    next_step: str | None = None  # the command to try next (after the demo: the wizard)
+    to_proxy: str | None = None  # the proxy URL when applied to a proxy's model API
 
     @property
     def exit_code(self) -> int:
@@ -54,40 +76,80 @@ class RefreshResult:
 
 def run(args: argparse.Namespace, io: Io) -> RefreshResult:
     """Fetch and choose (no lock held), show the plan, then apply it through ``apply_run``."""
-    from discovery_tui.apply import ConfigFileTarget, ProfileRecord, apply_run
+    from discovery_tui.apply import ProfileRecord, apply_run
+    from discovery_tui.commands.preview import show_preview
     from discovery_tui.fetch import catalog_source
-    from discovery_tui.pipeline import compute
+    from discovery_tui.options import check_providers
+    from discovery_tui.pipeline import compute, registry
     from discovery_tui.plan import build_plan
-    from discovery_tui.render.plan import render_plan
+    from discovery_tui.remote import apply_target, target_notes
 
     check_usage(args)
     profile = Profile.load(profile_path(args))
-    options = run_options(args, profile, tuple(args.providers))
-    target = ConfigFileTarget(options.config_path)
-    target.state()  # a broken config fails before the fetch
+    requested = check_providers([*args.providers, *args.provider], registry(profile))
+    options = run_options(args, profile, requested)
+    to_proxy = args.to_proxy or profile.to_proxy
+    target = apply_target(to_proxy, profile, options.config_path)
+    target.state()  # a broken config (an unreachable proxy) fails before the fetch
     source = catalog_source(demo=args.demo)
     computation = asyncio.run(compute(options, profile, source=source))
     shown = build_plan(target.state(), computation)
     if not args.json:
-        render_plan(shown, io.screen.out)
+        show_preview(shown, io.screen.out, computation, details=args.details)
+    for note in target_notes(target):  # what a proxy cannot take, e.g. aliases
+        io.screen.note(f"discovery-tui: {note}")
     if args.dry_run:
-        return RefreshResult(shown, written=False, existed=False, as_json=args.json)
-    approved = args.yes or (shown.has_changes and confirm(io, shown))
+        return RefreshResult(
+            shown, False, False, args.json, computation=computation, to_proxy=to_proxy
+        )
+    approved = args.yes or (shown.has_changes and confirm(io, shown, computation, args.details))
     if shown.has_changes and not approved:
-        return RefreshResult(shown, written=False, existed=False, as_json=args.json)
-    # the demo keeps its picks out of the user's profile unless --profile names one
+        return RefreshResult(shown, False, False, args.json, computation=computation)
+    # the demo keeps its picks out of the user's profile unless --profile names one; a run
+    # that changes nothing records only picks the profile does not hold yet
     recording = source.records_in_default_profile or args.profile is not None
+    if not shown.has_changes and picks_recorded(profile, shown):
+        recording = False
     record = ProfileRecord(profile.path) if recording else None
     result = apply_run(
         target, computation, shown, approved=approved, record=record, profile_path=profile.path
     )
-    replanned = result.replanned and not result.written and not approved
     return RefreshResult(
-        result.plan, result.written, result.existed, as_json=args.json, replanned=replanned
+        result.plan,
+        result.written,
+        result.existed,
+        args.json,
+        replanned=result.replanned and not result.written and not approved,
+        computation=computation,
+        next_step=next_step(args),
+        to_proxy=to_proxy,
     )
 
 
-def confirm(io: Io, plan: Plan) -> bool:
-    from discovery_tui.render.plan import apply_question
+def next_step(args: argparse.Namespace) -> str | None:
+    """After the demo: the wizard on the same demo config (README's second step)."""
+    import shlex
 
-    return io.prompter.confirm(apply_question(plan))
+    if not args.demo or args.json:
+        return None
+    config = f" --config {shlex.quote(str(args.config))}" if args.config else ""
+    return f"Next, try the wizard on the same demo: discovery-tui --demo{config}"
+
+
+def picks_recorded(profile: Profile, plan: Plan) -> bool:
+    """Whether profile.yaml already holds every refreshed provider's picks as in ``plan``."""
+    for outcome in plan.providers:
+        if outcome.status != "ok":
+            continue
+        picks = {family: pick.model.litellm_model for family, pick in outcome.picks.items()}
+        if dict(profile.picks.get(outcome.name, {})) != picks:
+            return False
+    return True
+
+
+def confirm(io: Io, plan: Plan, computation: Computation, details_shown: bool) -> bool:
+    from discovery_tui.commands.preview import ask_to_apply
+
+    return ask_to_apply(
+        io.prompter, io.screen.out, plan, computation, details_shown=details_shown
+    )

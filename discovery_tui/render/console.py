@@ -6,14 +6,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console as Console  # re-exported: commands name the type here
+
+
+PIPE_WIDTH = 10_000  # output that is not a terminal is never wrapped
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A console that fits 80 columns when not on a terminal, and honours NO_COLOR."""
+    """The console of a command: a terminal's own width; a pipe or a file gets lines that are
+    never wrapped (``PIPE_WIDTH``, whatever ``COLUMNS`` says). Honours NO_COLOR."""
     from rich.console import Console
 
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    console = Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    if width is None and not console.is_terminal:
+        console.width = PIPE_WIDTH
+    return console
 
 
 def say(console: Console, message: str) -> None:

@@ -1,4 +1,5 @@
-"""Render a Plan: rich tables for people (fit 80 columns, respect NO_COLOR), JSON for scripts."""
+"""Render a Plan: the summary (``render.summary``) and, on request, rich tables of every entry
+for people (fit the width, respect NO_COLOR); JSON for scripts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from discovery_tui.formatting import context_text, price_per_million, shorten_middle
 from discovery_tui.plan import Plan, ProviderOutcome
+from discovery_tui.safetext import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,14 +17,20 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from discovery_tui.models import Model
+    from discovery_tui.pipeline import Computation
 
 STATUS_STYLE = {"ok": "green", "failed": "red", "skipped": "dim"}
 CHANGE_MARK = {"added": "+", "removed": "-", "updated": "~"}
 CHANGE_STYLE = {"added": "green", "removed": "red", "updated": "yellow"}
 
 
-def plan_to_json(plan: Plan, *, written: bool) -> dict[str, Any]:
-    """The one JSON object of ``--json`` (its shape is an interface: see the design)."""
+def plan_to_json(
+    plan: Plan, *, written: bool, computation: Computation | None = None
+) -> dict[str, Any]:
+    """The one JSON object of ``--json`` (its shape is an interface: see the design; keys are
+    only ever added)."""
+    notes = computation.notes if computation else {}
+    filled = computation.filled if computation else {}
     providers = {
         outcome.name: {
             "status": outcome.status,
@@ -36,19 +44,51 @@ def plan_to_json(plan: Plan, *, written: bool) -> dict[str, Any]:
                 }
                 for family, pick in outcome.picks.items()
             },
+            "notes": list(notes.get(outcome.name, ())),
+            "filled": dict(filled.get(outcome.name, {})),
+            "not_in_family": [
+                {"name": line.name, "vendor": line.vendor, "models": list(line.models)}
+                for line in outcome.unmatched
+            ],
         }
         for outcome in plan.providers
     }
-    return {
+    data: dict[str, Any] = {
         "providers": providers,
         "aliases": dict(plan.aliases),
         "changes": {kind: plan.names(kind) for kind in ("added", "removed", "updated")},
         "written": written,
     }
+    data.update(_plan_notes_json(plan))
+    if computation is not None:
+        data["enrichment"] = computation.enrichment.as_json()
+    return data
 
 
-def dumps_json(plan: Plan, *, written: bool) -> str:
-    return json.dumps(plan_to_json(plan, written=written), indent=2, ensure_ascii=False)
+def _plan_notes_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "notes": [note.text for note in plan.notes],
+        "kept": [{"model_name": k.model_name, "key": k.key} for k in plan.kept],
+        "fallbacks": {alias: list(names) for alias, names in plan.fallbacks.items()},
+        "retirements": [
+            {
+                "aliases": list(r.aliases),
+                "family": r.family,
+                "provider": r.provider,
+                "model": r.model,
+                "reason": r.reason,
+                "expires": r.expires.isoformat() if r.expires else None,
+                "replacement": r.replacement,
+            }
+            for r in plan.retirements
+        ],
+        "conflicts": list(plan.conflicts),
+    }
+
+
+def dumps_json(plan: Plan, *, written: bool, computation: Computation | None = None) -> str:
+    data = plan_to_json(plan, written=written, computation=computation)
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def model_facts(model: Model | None) -> tuple[str, str]:
@@ -101,44 +141,12 @@ def entry_counts(plan: Plan, outcome: ProviderOutcome) -> dict[str, int]:
 def counts_text(counts: dict[str, int]) -> str:
     changed = [f"{counts[kind]} {kind}" for kind in CHANGE_MARK if counts[kind]]
     if not changed:
-        return f"no change ({counts['kept']} entries kept as is)"
-    kept = f"; {counts['kept']} kept as is" if counts["kept"] else ""
+        return "no change"
+    kept = f"; {counts['kept']} unchanged" if counts["kept"] else ""
     return ", ".join(changed) + kept
 
 
-def providers_table(plan: Plan) -> Table:
-    """The chosen providers: ok with their entry changes, failed with the reason (kept as is)."""
-    table = _table(
-        "Providers",
-        [
-            ("provider", {"no_wrap": True}),
-            ("status", {"no_wrap": True}),
-            ("models", {"justify": "right", "no_wrap": True}),
-            ("entries", {"overflow": "fold"}),
-        ],
-    )
-    for outcome in plan.providers:
-        if outcome.status == "skipped":
-            continue
-        if outcome.status == "failed":
-            note = f"kept as is: {outcome.error or 'failed'}"
-        else:
-            note = counts_text(entry_counts(plan, outcome))
-        table.add_row(
-            _text(outcome.name),
-            _text(outcome.status, STATUS_STYLE[outcome.status]),
-            str(outcome.models or ""),
-            _text(note),
-        )
-    return table
-
-
-def skipped_line(plan: Plan) -> str | None:
-    skipped = [o.name for o in plan.providers if o.status == "skipped"]
-    return f"Not chosen, kept as is: {', '.join(skipped)}." if skipped else None
-
-
-def picks_table(plan: Plan) -> Table:
+def picks_table(plan: Plan, *, width: int = 80) -> Table:
     """Each pick with how it was made (``by``) and why, the reason under the model."""
     from rich.markup import escape
 
@@ -148,14 +156,18 @@ def picks_table(plan: Plan) -> Table:
             ("family", {"no_wrap": True}),
             ("provider", {"no_wrap": True}),
             ("by", {"no_wrap": True}),
-            ("model / why", {"overflow": "fold", "ratio": 1}),
+            ("model / why", {"ratio": 1}),
         ],
     )
-    for outcome in plan.providers:
-        for family, pick in outcome.picks.items():
-            why = pick.reason + (f"; {pick.note}" if pick.note else "")
-            cell = f"{escape(shorten_middle(pick.model.id, 44))}\n[dim]{escape(why)}[/]"
-            table.add_row(family, outcome.name, pick.by, cell)
+    rows = [(f, o.name, p) for o in plan.providers for f, p in o.picks.items()]
+    fixed = max((len(f) for f, _, _ in rows), default=6) + max(
+        (len(n) for _, n, _ in rows), default=8
+    )
+    room = max(20, width - fixed - len("heuristic") - 3 * GAP)
+    for family, provider, pick in rows:
+        why = printable(pick.reason + (f"; {pick.note}" if pick.note else ""))
+        model = escape(shorten_middle(pick.model.id, room))
+        table.add_row(family, provider, pick.by, f"{model}\n[dim]{escape(why)}[/]")
     return table
 
 
@@ -206,55 +218,56 @@ def _facts_by_name(plan: Plan) -> dict[str, tuple[str, str]]:
     return facts
 
 
-def aliases_table(plan: Plan, *, width: int = 80) -> Table:
-    """Alias changes, old above ``-> new``, with the context and price of the new target."""
-    alias_width = max((len(c.alias) for c in plan.alias_changes), default=5)
-    room = max(20, width - alias_width - GAP - FACTS_WIDTH)
-    table = _table("Aliases", [("alias", {"no_wrap": True}), ("old -> new", {"no_wrap": True})])
-    for name, options in FACT_COLUMNS:
-        table.add_column(name, vertical="bottom", **options)  # beside the new target
-    for change in plan.alias_changes:
-        context, prices = model_facts(change.target) if change.new else ("", "")
-        new = shorten_middle(change.new, room - 3) if change.new else "(removed)"
-        cell = f"-> {new}"  # a new alias: no old line
-        if change.old:
-            cell = f"{shorten_middle(change.old, room)}\n{cell}"
-        table.add_row(_text(change.alias), _text(cell), context, prices)
-    return table
+def render_preview(
+    plan: Plan,
+    console: Console,
+    computation: Computation | None = None,
+    *,
+    details: bool = False,
+) -> None:
+    """The one-screen summary (``render.summary``); with ``details`` the per-entry tables too."""
+    from discovery_tui.render.console import say
+    from discovery_tui.render.summary import summary_lines
+
+    for line in summary_lines(plan, computation, width=console.width):
+        say(console, line)
+    if details and plan.refreshed:
+        render_details(plan, console, computation)
 
 
-def summary_line(plan: Plan) -> str:
-    counts = ", ".join(f"{len(plan.names(k))} {k}" for k in ("added", "removed", "updated"))
-    aliases = len(plan.alias_changes)
-    if not plan.has_changes:
-        return f"{plan.config_path}: nothing to change."
-    return f"{plan.config_path}: {counts}; {aliases} alias change{'s' if aliases != 1 else ''}."
+def render_details(
+    plan: Plan, console: Console, computation: Computation | None = None
+) -> None:
+    """Best per family, then the entries added, updated and removed, provider by provider, and
+    every catalog note and model in no family, one per line."""
+    from discovery_tui.render.console import say
 
-
-def render_plan(plan: Plan, console: Console) -> None:
-    """The preview: providers, picks, entry changes per provider, alias changes, summary."""
     width = console.width
-    console.print(providers_table(plan))
-    skipped = skipped_line(plan)
-    if skipped:
-        console.print(_text(skipped, "dim"))
     if any(o.picks for o in plan.providers):
         console.print()
-        console.print(picks_table(plan))
+        console.print(picks_table(plan, width=width))
     for outcome in plan.providers:
         if any(c.provider == outcome.name for c in plan.changes):
             console.print()
             console.print(changes_table(plan, provider=outcome.name, width=width))
-    if plan.alias_changes:
+    notes = computation.notes if computation else {}
+    extra = [
+        *(f"{name}: {note}" for name, found in notes.items() for note in found),
+        *(
+            f"not in any family ({o.name}): {line.name}: {', '.join(line.models)}"
+            for o in plan.providers
+            for line in o.unmatched
+        ),
+    ]
+    if extra:
         console.print()
-        console.print(aliases_table(plan, width=width))
-    console.print()
-    for name in plan.conflicts:
-        console.print(
-            f"[yellow]kept[/] {escape_text(name)}: a hand-written entry has this model_name; "
-            "ours is skipped"
-        )
-    console.print(_text(summary_line(plan)))
+    for text in extra:
+        say(console, printable(text))
+
+
+def render_plan(plan: Plan, console: Console) -> None:
+    """The summary and every table (kept for callers of the former full preview)."""
+    render_preview(plan, console, details=True)
 
 
 def escape_text(text: str) -> str:
@@ -264,5 +277,13 @@ def escape_text(text: str) -> str:
 
 
 def apply_question(plan: Plan) -> str:
-    """The confirm prompt of the wizard and of ``refresh`` on a terminal."""
-    return f"Apply these changes to {plan.config_path}? (the old file is kept as .bak)"
+    """The apply question of the wizard and of ``refresh`` on a terminal (the answers say
+    where the previous version goes: :func:`apply_answer`)."""
+    return f"Apply these changes to {plan.config_path}?"
+
+
+def apply_answer(plan: Plan) -> str:
+    """The "Apply" answer: ``Apply (the previous file is kept as config.yaml.bak)``."""
+    if plan.config_path.exists():
+        return f"Apply (the previous file is kept as {plan.config_path.name}.bak)"
+    return f"Apply (creates {plan.config_path.name})"

@@ -16,13 +16,17 @@ def show(result: RefreshResult, screen: Screen) -> None:
 
     path = result.plan.config_path
     if result.as_json:
-        print(dumps_json(result.plan, written=result.written))
+        print(dumps_json(result.plan, written=result.written, computation=result.computation))
+    elif result.written and result.to_proxy:
+        screen.line(f"Applied to the proxy at {result.to_proxy}.")
     elif result.written and result.existed:
         screen.line(f"Wrote {path} (previous version kept as {path.name}.bak).")
     elif result.written:
         screen.line(f"Wrote {path} (a new file).")
     elif result.replanned:
         screen.line(f"{path} changed while you looked: nothing applied; run again.")
+    if result.next_step:
+        screen.line(result.next_step)
     report_failures(result.plan, screen)
 
 
