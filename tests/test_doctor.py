@@ -113,7 +113,7 @@ def test_table_output(proxy: FakeProxy, tmp_path: Path, capsys: pytest.CaptureFi
     config = write_config(tmp_path / "c.yaml")
     assert main(["doctor", "--config", str(config), "--proxy-url", proxy.url]) == 0
     out = capsys.readouterr().out
-    assert "alias claude" in out and "all good" in out
+    assert "aliases answer             all 3 answered" in out and "all good" in out
     assert MASTER not in out and PROVIDER_KEY not in out
 
 

@@ -332,3 +332,37 @@ def test_without_config_it_uses_the_profiles_config_path(h: Harness) -> None:
 
     assert run.code == 0, run.text
     assert h.text() == OLD
+
+
+# --- the summary by name -------------------------------------------------------------------
+
+
+def test_the_summary_names_entries_and_aliases_before_the_diff(h: Harness) -> None:
+    before = (
+        "model_list:\n"
+        "  - model_name: kept\n    litellm_params: {model: openai/kept}\n"
+        "  - model_name: changed\n    litellm_params: {model: openai/a}\n"
+        "  - model_name: old-model\n    litellm_params: {model: openai/old}\n"
+        "router_settings:\n  model_group_alias: {gpt: old-model, claude: kept}\n"
+    )
+    after = (
+        "model_list:\n"
+        "  - model_name: kept\n    litellm_params: {model: openai/kept}\n"
+        "  - model_name: changed\n    litellm_params: {model: openai/b}\n"
+        "  - model_name: new-model\n    litellm_params: {model: openai/new}\n"
+        "router_settings:\n  model_group_alias: {gpt: new-model, claude: kept, fast: kept}\n"
+    )
+    both(h, config=after, backup=before)
+
+    run = h.main(undo_argv(h, "--yes"))
+
+    assert run.code == 0
+    assert run.out.split("\n\n", 1)[0].splitlines() == [
+        "undo brings back config.yaml.bak:",
+        "  entries back: 1: old-model",
+        "  entries gone: 1: new-model",
+        "  entries changed: 1: changed",
+        "  alias gpt: new-model -> old-model",
+        "  alias fast: kept -> (none)",
+    ]
+    assert h.text() == before

@@ -268,14 +268,16 @@ def test_enter_through_every_prompt_refreshes_the_preselected_providers(world: W
 def test_the_screen_shows_the_added_models_before_the_question(world: World) -> None:
     result = world.run(ENTER * 3)
 
-    shown = result.before("Wrote ")
+    shown = result.before("Written:")
     for name in ("openrouter/anthropic/claude-sonnet-4.6", "xai/grok-4.3", "xai/grok-4"):
         assert any(" ".join(line.split()).startswith(f"+ {name} ") for line in shown.splitlines())
     assert "some-lab/not-a-family-model" not in result.text
     lines = result.text.splitlines()
     assert f"  litellm --config {world.config}" in lines  # commands stay on one line, to copy
     assert f"  discovery-tui launch --config {world.config} --profile {world.profile}" in lines
-    assert all(len(line) <= 80 for line in result.before("Next, start the proxy").splitlines())
+    # paths stay whole (to copy); every other line fits the width
+    narrow = [line for line in result.before("Written:").splitlines() if str(world.tmp) not in line]
+    assert all(len(line) <= 80 for line in narrow)
 
 
 def test_progress_lines_show_each_provider_with_its_model_count(world: World) -> None:
@@ -340,7 +342,7 @@ def test_choosing_no_provider_is_refused_until_one_is_chosen(world: World) -> No
 
 def test_a_provider_without_key_can_be_skipped(world: World, memory_keyring: MemoryKeyring) -> None:
     # Choose DeepSeek (no key), then "Skip DeepSeek this time" at the key question.
-    result = world.run(toggle("deepseek") + ENTER + DOWN + ENTER + ENTER + ENTER)
+    result = world.run(toggle("deepseek") + ENTER + DOWN + ENTER + "n" + ENTER + ENTER)
 
     assert result.code == EXIT_OK, result.text
     assert not world.requested("deepseek")
@@ -349,7 +351,7 @@ def test_a_provider_without_key_can_be_skipped(world: World, memory_keyring: Mem
 
 
 def test_an_empty_key_skips_the_provider(world: World, memory_keyring: MemoryKeyring) -> None:
-    result = world.run(toggle("deepseek") + ENTER + ENTER + ENTER + ENTER + ENTER)
+    result = world.run(toggle("deepseek") + ENTER + ENTER + ENTER + "n" + ENTER + ENTER)
 
     assert result.code == EXIT_OK, result.text
     assert "No key entered: skipping deepseek" in result.text
@@ -361,7 +363,7 @@ def test_a_key_entered_is_stored_in_the_keyring_and_used(
     world: World, memory_keyring: MemoryKeyring
 ) -> None:
     secret = "sk-typed-SECRET-42"
-    result = world.run(toggle("deepseek") + ENTER + ENTER + secret + ENTER + ENTER + ENTER)
+    result = world.run(toggle("deepseek") + ENTER + ENTER + secret + ENTER + "n" + ENTER + ENTER)
 
     assert result.code == EXIT_OK, result.text
     assert memory_keyring.store == {("discovery-tui", "deepseek"): secret}
@@ -380,12 +382,75 @@ def test_a_key_the_provider_rejects_is_not_stored(
 ) -> None:
     world.server.route("/deepseek/models", Reply(401, json={"error": "bad key"}))
 
-    result = world.run(toggle("deepseek") + ENTER + ENTER + "sk-typo" + ENTER + ENTER + ENTER)
+    result = world.run(toggle("deepseek") + ENTER + ENTER + "sk-typo" + ENTER + "n" + ENTER + ENTER)
 
     assert result.code == EXIT_PARTIAL, result.text
     assert memory_keyring.store == {}
     assert "The DeepSeek key was not stored" in result.text
     assert "DEEPSEEK_API_KEY" not in os.environ  # the typed key lived in the run only
+
+
+def test_the_wizard_creates_the_master_key_in_the_keyring_by_default(
+    world: World, memory_keyring: MemoryKeyring
+) -> None:
+    result = world.run(ENTER * 4)  # providers, master key (yes), apply, launch model
+
+    assert result.code == EXIT_OK, result.text
+    key = memory_keyring.store[("discovery-tui", "LITELLM_MASTER_KEY")]
+    assert key.startswith("sk-") and len(key) > 40
+    assert key not in result.text
+    assert key not in world.config.read_text(encoding="utf-8")
+    assert key not in world.profile.read_text(encoding="utf-8")
+    written = result.text.split("Written:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert written == [
+        f"  config      {world.config} (a new file)",
+        f"  profile     {world.profile}",
+        "  master key  the keyring (discovery-tui/LITELLM_MASTER_KEY)",
+        f"To undo the config change: discovery-tui undo --config {world.config}",
+    ]
+    again = world.run(ENTER * 3)  # found now: no question
+    assert "Create one" not in again.text
+    assert memory_keyring.store[("discovery-tui", "LITELLM_MASTER_KEY")] == key
+
+
+def test_a_master_key_in_the_environment_means_no_question(
+    world: World, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LITELLM_MASTER_KEY", "sk-from-the-environment")
+    result = world.run(ENTER * 3)
+
+    assert result.code == EXIT_OK, result.text
+    assert "master key" not in result.text
+    assert memory_keyring.store == {}
+
+
+def test_ctrl_c_after_the_master_key_question_stores_nothing(
+    world: World, memory_keyring: MemoryKeyring
+) -> None:
+    result = world.run(ENTER + ENTER + CTRL_C)  # yes to the key, then Ctrl-C at the apply
+
+    assert result.code == EXIT_INTERRUPTED
+    assert memory_keyring.store == {}
+    assert not world.config.exists()
+
+
+def test_without_a_keyring_the_master_key_export_lines_are_shown(world: World) -> None:
+    result = world.run(ENTER * 3)
+
+    assert result.code == EXIT_OK, result.text
+    assert "  export LITELLM_MASTER_KEY='sk-...'" in result.text.splitlines()
+    assert "  PowerShell: $env:LITELLM_MASTER_KEY = 'sk-...'" in result.text.splitlines()
+    assert "secrets.token_urlsafe(32)" in result.text
+
+
+def test_the_first_screen_names_the_config_and_profile(world: World) -> None:
+    result = world.run(ENTER * 3)
+
+    assert result.text.splitlines()[:3] == [
+        f"Config:  {world.config} (a new file)",
+        f"Profile: {world.profile}",
+        "Nothing is written before your last answer; Ctrl-C quits at any question.",
+    ]
 
 
 def test_without_a_keyring_it_names_the_variable_and_skips(world: World) -> None:
@@ -469,7 +534,7 @@ def test_a_second_run_has_nothing_to_change_and_asks_no_confirmation(world: Worl
     result = world.run(ENTER * 2)  # providers, launch model: no "apply?" question
 
     assert result.code == EXIT_OK, result.text
-    assert "Nothing to change" in result.text
+    assert result.text.lower().count("nothing to change") == 1  # said once
     assert "Apply these changes" not in result.text
     assert world.config.read_bytes() == config_after_first
     assert world.launch_model() == "claude"
@@ -477,11 +542,11 @@ def test_a_second_run_has_nothing_to_change_and_asks_no_confirmation(world: Worl
 
 
 def test_the_launch_choice_is_saved(world: World) -> None:
-    # The menu lists aliases first, in families.yaml order: claude, default, ...
+    # One row per model, aliases' targets first: (claude, default), gpt, grok, then the rest
     result = world.run(ENTER + ENTER + DOWN + ENTER)
 
     assert result.code == EXIT_OK, result.text
-    assert world.launch_model() == "default"
+    assert world.launch_model() == "gpt"
 
 
 def test_typing_filters_the_launch_menu(world: World) -> None:

@@ -12,7 +12,7 @@ import asyncio
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from discovery_tui.commands.doctor_checks import (
     DEFAULT_TIMEOUT,
     FAIL,
     OK,
+    SKIP,
     WARN,
     Check,
     DoctorOptions,
@@ -29,6 +30,7 @@ from discovery_tui.commands.doctor_checks import (
     listing,
     picker_check,
 )
+from discovery_tui.commands.doctor_launch import launch_checks
 from discovery_tui.errors import EXIT_ERROR, EXIT_OK
 from discovery_tui.proxy import (
     MasterKey,
@@ -36,8 +38,8 @@ from discovery_tui.proxy import (
     env_reference,
     find_master_key,
     probe,
-    resolve_proxy_url,
 )
+from discovery_tui.remote import proxy_url_of, remote_config_checks, uses_remote_proxy
 from discovery_tui.settings import default_profile_path, resolve_config_path
 
 if TYPE_CHECKING:
@@ -85,11 +87,13 @@ def run(args: argparse.Namespace, io: Io) -> DoctorReport:
     profile = Profile.load(args.profile or default_profile_path())
     options = DoctorOptions(
         config_path=resolve_config_path(args.config, profile_config=profile.config),
-        proxy_url=resolve_proxy_url(args.proxy_url, profile),
+        proxy_url=proxy_url_of(args.proxy_url, profile),
         master_key_env=profile.proxy.master_key_env,
         providers=all_providers(profile.custom_providers),
         timeout=args.timeout,
     )
+    if uses_remote_proxy(options.proxy_url, options.config_path, profile):
+        options = replace(options, remote=True)
     with new_probe_client() as client:
         checks = run_checks(options, client)
     return DoctorReport(tuple(checks), options.config_path, options.proxy_url, args.json)
@@ -105,12 +109,16 @@ def run_checks(
     chat completions of the alias checks."""
     from discovery_tui.secrets import scrub
 
-    config, checks = config_checks(options.config_path)
+    if options.remote:  # a team's proxy: what it serves is read through its API
+        config, checks = remote_config_checks(client, options.proxy_url, options.master_key_env)
+    else:
+        config, checks = config_checks(options.config_path)
     live = probe(client, options.proxy_url, "/health/liveliness") == 200
     if config is not None:
         checks += key_checks(config, options.providers, proxy_live=live)
         checks.append(picker_check(config))
-    checks += proxy_checks(client, options.proxy_url, live=live)
+    checks += proxy_checks(client, options.proxy_url, live=live, config_path=options.config_path)
+    checks += launch_checks(options.config_path, options.proxy_url, config, live=live)
     key = find_master_key(env_var=options.master_key_env, config=config)
     if live:
         key_check, listed = master_key_check(client, options, key)
@@ -119,6 +127,14 @@ def run_checks(
             checks.append(serves_config_check(config, listed))
         if key_check.status == OK and config is not None:
             checks += asyncio.run(alias_checks(options, key, config, alias_client))
+        elif config is not None and config.aliases:
+            checks.append(Check("aliases answer", SKIP, "the proxy did not accept the master key"))
+    else:
+        checks.append(local_master_key_check(options, key))
+        why = "the proxy is not running"
+        checks.append(Check("proxy serves this config", SKIP, why))
+        if config is not None and config.aliases:
+            checks.append(Check("aliases answer", SKIP, why))
     secrets = [key.value, *_known_key_values(config)]
     return [
         Check(c.name, c.status, scrub(c.detail, secrets), scrub(c.fix, secrets)) for c in checks
@@ -128,10 +144,15 @@ def run_checks(
 # --- the proxy ----------------------------------------------------------------------------
 
 
-def proxy_checks(client: httpx.Client, url: str, *, live: bool) -> list[Check]:
+def proxy_checks(
+    client: httpx.Client, url: str, *, live: bool, config_path: Path | None = None
+) -> list[Check]:
+    from discovery_tui.render.wizard import quote
+
+    config = quote(config_path) if config_path is not None else "config.yaml"
     start = (
-        "start it: `discovery-tui launch` starts it for Claude Code, or run "
-        "`litellm --config config.yaml --port N` (and pass --proxy-url)"
+        "`discovery-tui launch` starts it for Claude Code; or run "
+        f"`litellm --config {config} --port N` (and pass --proxy-url)"
     )
     if not live:
         return [Check("proxy live", FAIL, f"nothing answers at {url}/health/liveliness", start)]
@@ -147,6 +168,21 @@ def proxy_checks(client: httpx.Client, url: str, *, live: bool) -> list[Check]:
     return [Check("proxy live", OK, f"{url} answers"), ready]
 
 
+def master_key_fix(env_var: str) -> str:
+    return (
+        f"run `discovery-tui` (it creates one and keeps it in the keyring), or set {env_var}"
+    )
+
+
+def local_master_key_check(options: DoctorOptions, key: MasterKey) -> Check:
+    """The proxy is not running: is there a master key for the one launch would start?"""
+    if key.value is None:
+        return Check(
+            "master key", FAIL, "no master key found", master_key_fix(options.master_key_env)
+        )
+    return Check("master key", OK, f"found (from {key.source}); the proxy is not running")
+
+
 def master_key_check(
     client: httpx.Client, options: DoctorOptions, key: MasterKey
 ) -> tuple[Check, list[str] | None]:
@@ -156,7 +192,9 @@ def master_key_check(
         "or restart the proxy on this config"
     )
     if key.value is None:
-        return Check("master key", FAIL, "no master key found", fix), None
+        return Check(
+            "master key", FAIL, "no master key found", master_key_fix(options.master_key_env)
+        ), None
     import httpx
 
     try:

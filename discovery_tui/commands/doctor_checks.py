@@ -14,10 +14,11 @@ from discovery_tui.providers import ProviderSpec
 from discovery_tui.proxy import PICKER_PREFIXES, ProxyConfig, load_proxy_config
 from discovery_tui.settings import keyring_get
 
-CheckStatus = Literal["ok", "warn", "fail"]
+CheckStatus = Literal["ok", "warn", "fail", "skip"]
 OK: CheckStatus = "ok"
 WARN: CheckStatus = "warn"
 FAIL: CheckStatus = "fail"
+SKIP: CheckStatus = "skip"  # could not run; ``detail`` says why
 DEFAULT_TIMEOUT = 30.0
 MAX_LISTED = 4
 
@@ -38,6 +39,7 @@ class DoctorOptions:
     providers: Mapping[str, ProviderSpec]
     timeout: float = DEFAULT_TIMEOUT
     max_tokens: int = 1
+    remote: bool = False  # a team's proxy without a local config: read through its API
 
 
 # --- config -------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ leaves a moment without both versions on disk:
 3. ``<name>.bak.swap`` is renamed over ``<name>.bak``.
 
 A crash after step 2 leaves the replaced version in ``.bak.swap``; the next ``undo`` finishes the
-swap. A crash before it leaves the config as it was.
+swap. A crash before it leaves the config as it was. A swap that is the only copy of a version
+(say a refresh wrote in between) is never deleted: it is moved aside and reported
+(:func:`discovery_tui.fileio.recover_swap`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from discovery_tui.commands import Io
 from discovery_tui.errors import EXIT_OK, ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from discovery_tui.fileio import SwapRecovery
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def swap_path(path: Path) -> Path:
     """Where step 1 keeps the replaced version until it becomes the new backup."""
-    return path.with_name(path.name + ".bak.swap")
+    from discovery_tui.fileio import swap_path as path_of_swap
+
+    return path_of_swap(path)
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -62,23 +70,35 @@ class UndoResult:
 
 def run(args: argparse.Namespace, io: Io) -> UndoResult:
     from discovery_tui.fileio import backup_path, locked
-    from discovery_tui.render.undo import show_diff
 
     path = config_path(args)
     backup = backup_path(path)
     with locked(path):
-        if finish_interrupted_swap(path, backup):
-            return UndoResult(
-                f"Finished an interrupted undo: {path} was restored from the backup, "
-                f"and {backup.name} now holds the version it replaced."
-            )
-        state = read_state(path, backup)
-        if state.current == state.backup:
-            return UndoResult(f"{path} is the same as {backup.name}: nothing to undo.")
-        show_diff(diff_lines(state), state.backup_path.name, io.screen)
-        if not confirmed(args, state, io):
-            return UndoResult(f"Nothing restored: {path} stays as it is.")
-        restore(state)
+        recovered = finish_interrupted_swap(path)
+        if recovered is not None and recovered.kind == "finished":
+            return UndoResult(recovered.message)
+        try:
+            result = _undo(args, io, path, backup)
+        except ConfigError as exc:
+            if recovered is None:
+                raise
+            raise ConfigError(f"{recovered.message} {exc}") from exc
+    if recovered is None:
+        return result
+    return UndoResult(f"{recovered.message}\n{result.message}", result.exit_code)
+
+
+def _undo(args: argparse.Namespace, io: Io, path: Path, backup: Path) -> UndoResult:
+    """Show what the restore changes, ask, and swap (under the lock, held by :func:`run`)."""
+    from discovery_tui.render.undo import show_summary
+
+    state = read_state(path, backup)
+    if state.current == state.backup:
+        return UndoResult(f"{path} is the same as {backup.name}: nothing to undo.")
+    show_summary(summarize(state), diff_lines(state), state.backup_path.name, io.screen)
+    if not confirmed(args, state, io):
+        return UndoResult(f"Nothing restored: {path} stays as it is.")
+    restore(state)
     return UndoResult(restored_message(state))
 
 
@@ -135,6 +155,52 @@ def diff_lines(state: State) -> list[str]:
     return [line if line.endswith("\n") else line + "\n" for line in lines]
 
 
+@dataclass(frozen=True)
+class UndoSummary:
+    """What a restore changes, by name: entries that come back, go, or change, aliases moved."""
+
+    back: tuple[str, ...]
+    gone: tuple[str, ...]
+    changed: tuple[str, ...]
+    aliases: tuple[tuple[str, str | None, str | None], ...]  # (alias, now, after the restore)
+
+
+def summarize(state: State) -> UndoSummary:
+    """Compare the entries (by model_name) and aliases of the file now and of the backup."""
+    now_entries, now_aliases = entries_and_aliases(state.path, state.current)
+    old_entries, old_aliases = entries_and_aliases(state.backup_path, state.backup)
+    moved = tuple(
+        (alias, now_aliases.get(alias), old_aliases.get(alias))
+        for alias in [*now_aliases, *(a for a in old_aliases if a not in now_aliases)]
+        if now_aliases.get(alias) != old_aliases.get(alias)
+    )
+    return UndoSummary(
+        back=tuple(n for n in old_entries if n not in now_entries),
+        gone=tuple(n for n in now_entries if n not in old_entries),
+        changed=tuple(
+            n for n in old_entries if n in now_entries and old_entries[n] != now_entries[n]
+        ),
+        aliases=moved,
+    )
+
+
+def entries_and_aliases(path: Path, text: str | None) -> tuple[dict[str, object], dict[str, str]]:
+    """model_name -> its entries (plain data), and alias -> target, of one version's text."""
+    from discovery_tui.configfile import ConfigDocument
+
+    if text is None:
+        return {}, {}
+    try:
+        document = ConfigDocument.load(path)  # the backup was checked; the current may be broken
+    except ConfigError:
+        return {}, {}
+    entries: dict[str, list[object]] = {}
+    for item in document.section("model_list") or []:
+        if isinstance(item, dict):
+            entries.setdefault(str(item.get("model_name")), []).append(item)
+    return dict(entries), document.aliases()
+
+
 def confirmed(args: argparse.Namespace, state: State, io: Io) -> bool:
     if args.yes:
         return True
@@ -157,7 +223,7 @@ def restore(state: State) -> None:
     if state.current is None:
         atomic_write_text(state.path, state.backup)  # nothing to keep: the backup stays as is
         return
-    swap = swap_path(state.path)
+    swap = swap_path(state.path)  # absent: run() recovered any leftover under the lock
     prepare_private(swap, like=state.path)
     atomic_write_text(swap, state.current)
     try:
@@ -172,7 +238,6 @@ def prepare_private(swap: Path, *, like: Path) -> None:
     """Create ``swap`` with the config's mode first, so the copy is never more readable."""
     try:
         mode = stat.S_IMODE(like.stat().st_mode)
-        swap.unlink(missing_ok=True)
         fd = os.open(swap, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
         os.chmod(swap, mode | stat.S_IWUSR)
@@ -193,20 +258,16 @@ def replace(source: Path, target: Path) -> None:
         ) from exc
 
 
-def finish_interrupted_swap(path: Path, backup: Path) -> bool:
-    """A ``.bak.swap`` left by a crash: finish that undo (True), or drop a stale copy (False).
+def finish_interrupted_swap(path: Path) -> SwapRecovery | None:
+    """A ``.bak.swap`` left by a crash: finish that undo, drop a copy that another file holds
+    too, or move the only copy of a version aside and say so; never delete it.
 
     After step 2 the config equals its backup: the restore happened, only step 3 is missing.
     Before it, the config was not touched and the copy is not needed.
     """
-    swap = swap_path(path)
-    if not swap.exists():
-        return False
-    if read_text(path) == read_text(backup):
-        replace(swap, backup)
-        return True
-    swap.unlink(missing_ok=True)
-    return False
+    from discovery_tui.fileio import recover_swap
+
+    return recover_swap(path, finish=True)
 
 
 def restored_message(state: State) -> str:

@@ -33,10 +33,11 @@ from discovery_tui.prompt import Option, Prompter
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from discovery_tui.apply import ConfigFileTarget
+    from discovery_tui.apply import ApplyTarget
     from discovery_tui.fetch import CatalogSource
     from discovery_tui.pipeline import Computation, RunOptions
     from discovery_tui.providers.base import ProviderSpec
+    from discovery_tui.render.wizard import Targets
     from discovery_tui.settings import KeySource, ResolvedKey
 
 KEY_STATE_TEXT: dict[KeySource, str] = {
@@ -85,9 +86,13 @@ class Session:
     options: RunOptions
     specs: dict[str, ProviderSpec]
     keys: dict[str, ResolvedKey]
-    target: ConfigFileTarget  # config.yaml as read at the start; read again only if it changed
+    target: ApplyTarget  # config.yaml (or the profile's to_proxy) as read at the start
     source: CatalogSource  # where catalogs come from: the providers' APIs, or the demo
     wrote: list[str] = field(default_factory=list)
+    # what was written where, for the last screen: ("config", path), ("backup", path), ...
+    written: list[tuple[str, str]] = field(default_factory=list)
+    # (variable, key) of a master key created in this run: stored at the end. Never shown.
+    new_master_key: tuple[str, str] | None = field(default=None, repr=False)
     # Keys typed in this run: used for the fetch, stored in the keyring only at the end (and
     # only when the provider accepted them), so Ctrl-C stores nothing. Never shown.
     new_keys: dict[str, str] = field(default_factory=dict, repr=False)
@@ -98,6 +103,11 @@ class Session:
         from discovery_tui.apply import profile_is_explicit
 
         return self.source.records_in_default_profile or profile_is_explicit(self.args.profile)
+
+    def record(self, kind: str, where: str) -> None:
+        """One line of the last screen's "written" list (and of the Ctrl-C message)."""
+        self.written.append((kind, where))
+        self.wrote.append(f"{kind}: {where}")
 
 
 def run_wizard(
@@ -121,14 +131,14 @@ def run_wizard(
 
 def start_session(args: argparse.Namespace, prompter: Prompter, console: Console) -> Session:
     """Read the profile and check config.yaml parses, before any prompt or network call."""
-    from discovery_tui.apply import ConfigFileTarget
     from discovery_tui.fetch import catalog_source
     from discovery_tui.options import profile_path, run_options
     from discovery_tui.pipeline import registry
+    from discovery_tui.remote import wizard_target
 
     profile = Profile.load(profile_path(args))
     options = run_options(args, profile, ())
-    target = ConfigFileTarget(options.config_path)
+    target = wizard_target(profile, options.config_path, prompter)  # to_proxy: asks which
     target.state()  # a broken config stops before any prompt
     specs = registry(profile)
     source = catalog_source(demo=args.demo)
@@ -138,13 +148,18 @@ def start_session(args: argparse.Namespace, prompter: Prompter, console: Console
 
 def _run(session: Session) -> int:
     from discovery_tui.commands.wizard_keys import ensure_key, store_new_keys
+    from discovery_tui.commands.wizard_master import ask_master_key, store_master_key
+    from discovery_tui.render.wizard import show_targets
 
+    show_targets(targets_of(session), session.console)
     chosen = ask_providers(session)
     chosen = [name for name in chosen if ensure_key(session, name)]
+    ask_master_key(session)
     if not chosen:
-        session.console.print("No provider left to refresh: config.yaml stays as it is.")
+        session.console.print(f"No provider left: {session.options.config_path} stays as it is.")
         launch = ask_launch_model(session, *current_names(session))
         save_launch_model(session, launch)
+        store_master_key(session)
         print_next_steps(session)
         return EXIT_OK
     from discovery_tui.render.plan import apply_question
@@ -154,13 +169,18 @@ def _run(session: Session) -> int:
     approved = plan.has_changes and session.prompter.confirm(apply_question(plan))
     if plan.has_changes and not approved:
         session.console.print(f"Not applied: {plan.config_path} stays as it is.")
-    aliases, models = names_after(session.target.state(), plan if approved else None)
-    launch = ask_launch_model(session, aliases, models)
+    from discovery_tui.commands.wizard_launch import launch_facts
+
+    state = session.target.state()
+    aliases, models = names_after(state, plan if approved else None)
+    facts = launch_facts(state, plan if approved else None)
+    launch = ask_launch_model(session, aliases, models, facts)
     if plan.has_changes and not approved:
         save_launch_model(session, launch)
     else:
         apply_and_record(session, computation, plan, launch=launch, approved=approved)
     store_new_keys(session, plan)
+    store_master_key(session)
     report_failures(session, plan)
     print_next_steps(session)
     return EXIT_PARTIAL if plan.failed else EXIT_OK
@@ -251,10 +271,8 @@ def preview(session: Session, computation: Computation) -> Plan:
     plan = build_plan(session.target.state(), computation)
     session.console.print()
     render_plan(plan, session.console)
-    if not plan.refreshed:
+    if not plan.refreshed:  # "nothing to change" is the summary's line (said once)
         session.console.print("No chosen provider could be read: the config stays as it is.")
-    elif not plan.has_changes:
-        session.console.print("Nothing to change: the config is already current.")
     return plan
 
 
@@ -262,7 +280,7 @@ def preview(session: Session, computation: Computation) -> Plan:
 
 
 def current_names(session: Session) -> tuple[dict[str, str], list[str]]:
-    return names_after(session.target.state(), None)
+    return names_after(session.target.state(), None)  # the config as it is
 
 
 def launch_default(current: str | None, values: Sequence[str]) -> str:
@@ -273,23 +291,27 @@ def launch_default(current: str | None, values: Sequence[str]) -> str:
 
 
 def ask_launch_model(
-    session: Session, aliases: Mapping[str, str], models: Sequence[str]
+    session: Session,
+    aliases: Mapping[str, str],
+    models: Sequence[str],
+    facts: Mapping[str, Mapping[str, object]] | None = None,
 ) -> str | None:
-    """Aliases first, then models; the current launch model preselected. None: nothing to offer."""
+    """One row per model (aliases, context, price), the current one preselected; None: no model."""
+    from discovery_tui.commands.wizard_launch import launch_facts, launch_rows, row_titles
+
     if not aliases and not models:
         session.console.print("The config has no models yet: no launch model to choose.")
         return None
-    width = max((len(a) for a in aliases), default=0)
-    options: list[Option | None] = [
-        Option(alias, f"{alias:<{width}}  -> {target}") for alias, target in aliases.items()
-    ]
-    if aliases and models:
-        options.append(None)
-    options += [Option(name, name) for name in models]
-    values = [o.value for o in options if o is not None]
-    default = launch_default(session.profile.launch_model, values)
+    if facts is None:
+        facts = launch_facts(session.target.state(), None)
+    rows = launch_rows(aliases, models, facts, current=session.profile.launch_model)
+    options = [Option(r.value, title) for r, title in zip(rows, row_titles(rows), strict=True)]
+    default = launch_default(session.profile.launch_model, [o.value for o in options])
     return session.prompter.select(
-        "Which model should Claude Code launch with?", options, default=default, search=True
+        "Which model should Claude Code launch with? (type to filter)",
+        options,
+        default=default,
+        search=True,
     )
 
 
@@ -316,12 +338,14 @@ def apply_and_record(
     )
     if result.replanned:
         show_replanned(path, session.console, applied=approved)
-    if result.written:
-        session.wrote.append(f"{path} written")
-        kept = f"the old file is kept as {path.name}.bak" if result.existed else "a new file"
-        session.console.print(f"Wrote {path} ({kept}).")
+    if result.written and session.target.name != str(path):  # the profile's to_proxy
+        session.record("proxy", session.target.name)
+    elif result.written:
+        session.record("config", f"{path}" + ("" if result.existed else " (a new file)"))
+        if result.existed:
+            session.record("backup", f"{path.with_name(path.name + '.bak')} (the file before)")
     if result.profile_written:
-        session.wrote.append(f"{session.profile.path} updated")
+        session.record("profile", str(session.profile.path))
 
 
 def save_launch_model(session: Session, launch: str | None) -> None:
@@ -330,16 +354,25 @@ def save_launch_model(session: Session, launch: str | None) -> None:
     if launch is None or not session.may_write_profile:
         return
     save_profile(session.profile.path, {"launch_model": launch})
-    session.wrote.append(f"{session.profile.path} updated")
+    session.record("profile", str(session.profile.path))
 
 
 # --------------------------------------------------------------------------- the end
 
 
-def print_next_steps(session: Session) -> None:
-    from discovery_tui.render.wizard import NextSteps, show_next_steps
+def targets_of(session: Session) -> Targets:
+    from discovery_tui.render.wizard import Targets
 
     path = session.options.config_path
+    profile = session.profile.path if session.may_write_profile else None
+    return Targets(config_path=path, config_exists=path.exists(), profile_path=profile)
+
+
+def print_next_steps(session: Session) -> None:
+    from discovery_tui.render.wizard import NextSteps, show_next_steps, show_written
+
+    path = session.options.config_path
+    show_written(session.written, undo_command(session), session.console)
     if not path.exists():
         return
     steps = NextSteps(
@@ -349,6 +382,15 @@ def print_next_steps(session: Session) -> None:
         launch_choice_saved=session.may_write_profile,
     )
     show_next_steps(steps, session.console)
+
+
+def undo_command(session: Session) -> str | None:
+    """``discovery-tui undo --config PATH`` when this run wrote the config, else None."""
+    from discovery_tui.render.wizard import quote
+
+    if not any(kind == "config" for kind, _ in session.written):
+        return None
+    return f"discovery-tui undo --config {quote(session.options.config_path)}"
 
 
 def report_failures(session: Session, plan: Plan) -> None:

@@ -58,18 +58,20 @@ def can_store_keys() -> bool:
 
 def store_new_keys(session: Session, plan: Plan) -> None:
     """Keep each key typed in this run in the keyring, if its provider accepted it."""
+    from discovery_tui.settings import KEYRING_SERVICE
+
     ok = set(plan.refreshed)
     for name, key in session.new_keys.items():
         label = session.specs[name].label
         if name not in ok:
             session.console.print(f"The {label} key was not stored: {label} failed with it.")
         elif store_key(session, name, key):
-            session.wrote.append(f"the {label} key stored in the keyring")
+            session.record(f"{name} key", f"the keyring ({KEYRING_SERVICE}/{name})")
     session.new_keys.clear()
 
 
 def store_key(session: Session, name: str, key: str) -> bool:
-    from discovery_tui.settings import KEYRING_SERVICE, keyring_set
+    from discovery_tui.settings import keyring_set
 
     spec = session.specs[name]
     try:
@@ -77,7 +79,6 @@ def store_key(session: Session, name: str, key: str) -> bool:
     except KeyringUnavailableError as exc:
         session.console.print(f"{exc}.", markup=False)  # names the variable to set instead
         return False
-    session.console.print(f"Stored the {spec.label} key in the keyring ({KEYRING_SERVICE}/{name}).")
     return True
 
 

@@ -1,4 +1,5 @@
-"""``undo``: the coloured diff of what a restore changes, and the line that says what was done."""
+"""``undo``: what a restore changes, by name (entries that come back, go or change; aliases that
+move), the raw diff below it, and the line that says what was done."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from discovery_tui.commands.undo import UndoResult
+    from discovery_tui.commands.undo import UndoResult, UndoSummary
     from discovery_tui.render.console import Screen
 
 STYLES = {"+": "green", "-": "red", "@": "cyan"}
@@ -28,3 +29,30 @@ def show_diff(lines: Sequence[str], backup_name: str, screen: Screen) -> None:
     added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
     removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
     screen.line(f"undo: {removed} lines go, {added} lines come back from {backup_name}.")
+
+
+def summary_lines(summary: UndoSummary, backup_name: str) -> list[str]:
+    """The summary, as plain lines: one per kind of change, names listed."""
+    lines = [f"undo brings back {backup_name}:"]
+    for label, names in (
+        ("entries back", summary.back),
+        ("entries gone", summary.gone),
+        ("entries changed", summary.changed),
+    ):
+        if names:
+            lines.append(f"  {label}: {len(names)}: {', '.join(names)}")
+    for alias, now, after in summary.aliases:
+        lines.append(f"  alias {alias}: {now or '(none)'} -> {after or '(none)'}")
+    if len(lines) == 1:
+        lines.append("  no entry or alias changes; other lines of the file differ")
+    return lines
+
+
+def show_summary(
+    summary: UndoSummary, lines: Sequence[str], backup_name: str, screen: Screen
+) -> None:
+    """The summary by name first, then the line diff."""
+    for line in summary_lines(summary, backup_name):
+        screen.line(line)
+    screen.line("")
+    show_diff(lines, backup_name, screen)

@@ -1,10 +1,12 @@
-"""The wizard's own lines: the last screen (next steps) and failed providers. The preview and the
-fetch display are ``render.plan`` and ``render.progress``; the result prints nothing more."""
+"""The wizard's own lines: the first screen (what it will write), the master key's export lines,
+the last screen (what was written where, how to undo, next steps) and failed providers. The
+preview and the fetch display are ``render.plan`` and ``render.progress``."""
 
 from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,54 @@ if TYPE_CHECKING:
 
 def show(result: WizardResult, screen: Screen) -> None:
     """Nothing to add: the wizard's last screen is already on the terminal."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the wizard will write, named before its first question."""
+
+    config_path: Path
+    config_exists: bool
+    profile_path: Path | None  # None: a demo run keeps its choices out of the profile
+
+
+def show_targets(targets: Targets, console: Console) -> None:
+    config = f"{targets.config_path}" + ("" if targets.config_exists else " (a new file)")
+    profile = (
+        str(targets.profile_path)
+        if targets.profile_path is not None
+        else "not written (a demo run; pass --profile to keep your choices)"
+    )
+    console.print(f"Config:  {config}", markup=False, soft_wrap=True)
+    console.print(f"Profile: {profile}", markup=False, soft_wrap=True)
+    console.print("Nothing is written before your last answer; Ctrl-C quits at any question.")
+    console.print()
+
+
+def show_master_key_export(variable: str, console: Console) -> None:
+    """No keyring: the line to add to the shell's startup file (the key is the user's to make)."""
+    make = "python3 -c \"import secrets; print('sk-' + secrets.token_urlsafe(32))\""
+    console.print(
+        f"The proxy has no master key and no keyring is available here to keep one: make one "
+        f"with `{make}` and add it to your shell's startup file:",
+        markup=False,
+    )
+    console.print(f"  export {variable}='sk-...'", markup=False, soft_wrap=True)
+    console.print(f"  PowerShell: $env:{variable} = 'sk-...'", markup=False, soft_wrap=True)
+
+
+def show_written(written: Sequence[tuple[str, str]], undo: str | None, console: Console) -> None:
+    """What this run wrote where, one line each, and the command that undoes the config write."""
+    console.print()
+    if not written:
+        console.print("Nothing was written.")
+        return
+    width = max(len(kind) for kind, _ in written)
+    console.print("Written:")
+    for kind, where in written:
+        console.print(f"  {kind:<{width}}  {where}", markup=False, soft_wrap=True)
+    if undo is not None:
+        console.print(f"To undo the config change: {undo}", markup=False, soft_wrap=True)
 
 
 @dataclass(frozen=True)
