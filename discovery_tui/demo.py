@@ -13,13 +13,11 @@ from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from discovery_tui.fetch import FetchResult, OnResult, SourceKind
+from discovery_tui.fetch import CatalogSource, FetchResult, FetchRun, SourceKind
 from discovery_tui.models import Catalog, Model
-from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey
+from discovery_tui.settings import ResolvedKey
 
 if TYPE_CHECKING:
-    import httpx
-
     from discovery_tui.providers.base import ProviderSpec
 
 PER_MILLION = 1_000_000
@@ -62,7 +60,7 @@ def load_demo_catalog() -> dict[str, list[Model]]:
 
 
 @dataclass(frozen=True)
-class DemoSource:
+class DemoSource(CatalogSource):
     """Catalogs from the shipped demo file: no network, no key, no judge, no profile by default."""
 
     catalog: Mapping[str, Sequence[Model]]
@@ -80,22 +78,10 @@ class DemoSource:
     def keys(self, specs: Mapping[str, ProviderSpec]) -> dict[str, ResolvedKey]:
         return {name: ResolvedKey("keyless") for name in specs}
 
-    async def fetch(
-        self,
-        client: httpx.AsyncClient,
-        specs: Sequence[ProviderSpec],
-        *,
-        keys: Mapping[str, ResolvedKey],
-        timeout: float = DEFAULT_TIMEOUT_SECONDS,
-        on_result: OnResult | None = None,
-    ) -> dict[str, FetchResult]:
-        """Each provider's demo models; the client, keys and timeout are not used."""
-        del client, keys, timeout
-        results = {spec.name: self._result(spec) for spec in specs}
-        if on_result is not None:
-            for result in results.values():
-                on_result(result)
-        return results
+    async def fetch_provider(self, spec: ProviderSpec, run: FetchRun) -> FetchResult:
+        """The provider's demo models; the run's client, keys and timeout are not used."""
+        del run
+        return self._result(spec)
 
     def _result(self, spec: ProviderSpec) -> FetchResult:
         from discovery_tui.providers.checks import checked_models

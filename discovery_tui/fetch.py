@@ -8,9 +8,10 @@ the shipped file. :func:`catalog_source` is the one place that chooses between t
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from discovery_tui.errors import ProviderError
 from discovery_tui.formatting import one_line
@@ -55,25 +56,37 @@ class FetchResult:
         return "ok" if self.catalog is not None else "failed"
 
 
-class CatalogSource(Protocol):
-    """Where a run's catalogs come from: the providers' live APIs, or the offline demo file."""
+@dataclass(frozen=True)
+class FetchRun:
+    """What the providers' fetches of one run share."""
 
-    @property
-    def kind(self) -> SourceKind: ...
+    client: httpx.AsyncClient
+    keys: Mapping[str, ResolvedKey]
+    timeout: float
 
-    @property
-    def uses_judge(self) -> bool:
-        """False: picks come from the deterministic ranking alone (no judge, no decision cache)."""
 
-    @property
-    def records_in_default_profile(self) -> bool:
-        """False: a run records its picks only in a profile the user named (--profile)."""
+class CatalogSource(ABC):
+    """Where a run's catalogs come from: the providers' live APIs, or the offline demo file.
 
+    A source says which providers it offers, which keys it needs and how to read one provider;
+    :meth:`fetch`, the same for every source, reads them all at once.
+    """
+
+    kind: SourceKind
+    uses_judge: bool  # False: picks come from the ranking alone (no judge, no decision cache)
+    records_in_default_profile: bool  # False: picks recorded only in a profile the user named
+
+    @abstractmethod
     def offers(self, specs: Mapping[str, ProviderSpec]) -> frozenset[str]:
         """The providers of ``specs`` this source has catalogs for."""
 
+    @abstractmethod
     def keys(self, specs: Mapping[str, ProviderSpec]) -> dict[str, ResolvedKey]:
         """Each provider's key as this source needs it (the demo needs none)."""
+
+    @abstractmethod
+    async def fetch_provider(self, spec: ProviderSpec, run: FetchRun) -> FetchResult:
+        """One provider's catalog; every failure is a one-line reason, never an exception."""
 
     async def fetch(
         self,
@@ -84,11 +97,25 @@ class CatalogSource(Protocol):
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         on_result: OnResult | None = None,
     ) -> dict[str, FetchResult]:
-        """Every provider of ``specs`` at once; the result keeps their order."""
+        """Every provider of ``specs`` at once; the result keeps their order.
+
+        ``on_result`` is called as each provider finishes (the wizard's progress display).
+        """
+
+        run = FetchRun(client, keys, timeout)
+
+        async def one(spec: ProviderSpec) -> FetchResult:
+            result = await self.fetch_provider(spec, run)
+            if on_result is not None:
+                on_result(result)
+            return result
+
+        results = await asyncio.gather(*(one(spec) for spec in specs))
+        return {result.provider: result for result in results}
 
 
 @dataclass(frozen=True)
-class LiveSource:
+class LiveSource(CatalogSource):
     """The providers' own APIs, with the keys of the environment and the keyring."""
 
     kind: SourceKind = "live"
@@ -103,16 +130,9 @@ class LiveSource:
 
         return {name: resolve_key(spec) for name, spec in specs.items()}
 
-    async def fetch(
-        self,
-        client: httpx.AsyncClient,
-        specs: Sequence[ProviderSpec],
-        *,
-        keys: Mapping[str, ResolvedKey],
-        timeout: float = DEFAULT_TIMEOUT_SECONDS,
-        on_result: OnResult | None = None,
-    ) -> dict[str, FetchResult]:
-        return await fetch_catalogs(client, specs, keys=keys, timeout=timeout, on_result=on_result)
+    async def fetch_provider(self, spec: ProviderSpec, run: FetchRun) -> FetchResult:
+        key = run.keys[spec.name]
+        return await fetch_one(run.client, spec, key=key, timeout=run.timeout)
 
 
 def catalog_source(*, demo: bool = False) -> CatalogSource:
@@ -144,12 +164,12 @@ async def fetch_one(
     timeout: float,
 ) -> FetchResult:
     """Fetch one provider; every failure becomes a one-line reason, never an exception."""
-    from discovery_tui.providers.base import CATALOG_NOTES
+    from discovery_tui.providers.values import CATALOG_NOTES
 
     if key.source == "none":
         return FetchResult(spec.name, error=str(missing_key_error(spec)))
     base, moved = api_base(spec)
-    refused = credentials_problem(base, where=_base_origin(spec, moved), key_var=_key_var(spec))
+    refused = credentials_problem(base, where=_base_origin(spec, moved), key_var=spec.key_variable)
     if refused is not None:
         return FetchResult(spec.name, error=refused)
     notes: list[str] = []
@@ -215,34 +235,11 @@ def _scrubbed(message: str, key: ResolvedKey) -> str:
     return scrub(message, [key.value, *known_secrets()])
 
 
-def _key_var(spec: ProviderSpec) -> str:
-    return spec.key_env or f"{spec.name.upper().replace('-', '_')}_API_KEY"
-
-
 def _base_origin(spec: ProviderSpec, moved: bool) -> str:
     if moved:
         return spec.api_base_env
     return f"The API base of {spec.name} (custom_providers in profile.yaml)"
 
 
-async def fetch_catalogs(
-    client: httpx.AsyncClient,
-    specs: Sequence[ProviderSpec],
-    *,
-    keys: Mapping[str, ResolvedKey],
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    on_result: OnResult | None = None,
-) -> dict[str, FetchResult]:
-    """All providers at once; the result keeps the order of ``specs``.
-
-    ``on_result`` is called as each provider finishes (the wizard's progress display).
-    """
-
-    async def one(spec: ProviderSpec) -> FetchResult:
-        result = await fetch_one(client, spec, key=keys[spec.name], timeout=timeout)
-        if on_result is not None:
-            on_result(result)
-        return result
-
-    results = await asyncio.gather(*(one(spec) for spec in specs))
-    return {result.provider: result for result in results}
+fetch_catalogs = LiveSource().fetch
+"""All providers at once over their live APIs; the result keeps the order of ``specs``."""

@@ -14,25 +14,23 @@ from typing import TYPE_CHECKING, Any
 from discovery_tui.errors import ProviderError
 from discovery_tui.models import Model
 from discovery_tui.providers.base import (
-    ProviderSpec,
-    as_int,
-    date_from_iso,
+    CONVENTIONAL_KEY_ENV,
     get_json,
+    key_hint,
     litellm_model,
-    parse_each,
+    provider_spec,
     require_list,
 )
-from discovery_tui.providers.openai_compatible import key_hint, models_or_error
+from discovery_tui.providers.openai_compatible import models_or_error
 from discovery_tui.providers.text import text_or_none
+from discovery_tui.providers.values import as_bool, as_int, as_mapping, date_from_iso, parse_each
 
 if TYPE_CHECKING:
     import httpx
 
 NAME = "anthropic"
 LABEL = "Anthropic"
-PREFIX = "anthropic"
-KEY_ENV = "ANTHROPIC_API_KEY"
-KEY_HINT = key_hint(NAME, KEY_ENV)
+KEY_HINT = key_hint(NAME, CONVENTIONAL_KEY_ENV)  # ANTHROPIC_API_KEY
 API_VERSION = "2023-06-01"
 PAGE_LIMIT = 1000
 MAX_PAGES = 50
@@ -42,7 +40,7 @@ def _supported(capabilities: Mapping[str, Any], name: str) -> bool | None:
     value = capabilities.get(name)
     if isinstance(value, Mapping):
         value = value.get("supported")
-    return value if isinstance(value, bool) else None
+    return as_bool(value)
 
 
 def _input_modalities(capabilities: Mapping[str, Any]) -> tuple[str, ...]:
@@ -60,13 +58,12 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
         return None
     if obj.get("type", "model") != "model":
         return None
-    raw_caps = obj.get("capabilities")
-    caps: Mapping[str, Any] = raw_caps if isinstance(raw_caps, Mapping) else {}
+    caps = as_mapping(obj.get("capabilities"))
     display = obj.get("display_name")
     return Model(
         provider=NAME,
         id=model_id,
-        litellm_model=litellm_model(PREFIX, model_id),
+        litellm_model=litellm_model(NAME, model_id),
         name=text_or_none(display),
         released=date_from_iso(obj.get("created_at")),
         context_window=as_int(obj.get("max_input_tokens")),
@@ -108,12 +105,10 @@ async def fetch_models(
     return models_or_error(parse_each(objects, parse_model), LABEL)
 
 
-SPEC = ProviderSpec(
-    name=NAME,
+SPEC = provider_spec(
+    NAME,
     label=LABEL,
-    litellm_prefix=PREFIX,
-    key_env=KEY_ENV,
-    default_api_base="https://api.anthropic.com/v1",
+    api_base="https://api.anthropic.com/v1",
     fetch=fetch_models,
     vendor="anthropic",
 )

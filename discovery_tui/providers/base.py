@@ -1,22 +1,22 @@
 """What every provider module shares: its spec, and one careful JSON GET with retries.
 
-A provider module exposes ``SPEC`` (a ProviderSpec) whose ``fetch`` is
-``async def fetch_models(client, *, api_base, api_key) -> list[Model]``. It raises ProviderError
-when the catalog is empty or not of the provider's shape; HTTP and network failures are raised as
-ProviderError by :func:`get_json`.
+A provider module exposes ``SPEC`` (a ProviderSpec, built with :func:`provider_spec`) whose
+``fetch`` is ``async def fetch_models(client, *, api_base, api_key) -> list[Model]``. It raises
+ProviderError when the catalog is empty or not of the provider's shape; HTTP and network failures
+are raised as ProviderError by :func:`get_json`. One entry's values are read by
+``providers.values``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import math
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from contextvars import ContextVar
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 from discovery_tui.errors import ProviderError
 from discovery_tui.formatting import one_line
@@ -36,15 +36,6 @@ MAX_REDIRECTS = 5
 # Headers that say nothing secret and may follow a redirect to another origin; every other
 # header a provider sets (Authorization, x-api-key, x-goog-api-key, ...) stays with its origin.
 SAFE_HEADERS = frozenset({"anthropic-version", "accept", "user-agent"})
-# The ranges a catalog's numbers must fall in; a value outside is dropped with a note.
-MAX_TOKENS = 100_000_000
-MAX_PRICE_PER_TOKEN = 1.0  # USD; the dearest real models cost about 0.0006
-FIRST_YEAR, LAST_YEAR = 1990, 2100
-
-# Notes about a catalog's bad values, collected while its provider is fetched (fetch.fetch_one
-# sets the list; parse_each prefixes each value's note with its model's id).
-CATALOG_NOTES: ContextVar[list[str] | None] = ContextVar("catalog_notes", default=None)
-_VALUE_PROBLEMS: ContextVar[list[str] | None] = ContextVar("value_problems", default=None)
 
 
 class FetchFn(Protocol):
@@ -71,7 +62,69 @@ class ProviderSpec:
 
     @property
     def api_base_env(self) -> str:
-        return f"{self.name.upper().replace('-', '_')}_API_BASE"
+        return f"{env_prefix(self.name)}_API_BASE"
+
+    @property
+    def key_variable(self) -> str:
+        """The variable to name in messages: ``key_env``, else ``<NAME>_API_KEY``."""
+        return self.key_env or conventional_key_env(self.name)
+
+    @property
+    def key_hint(self) -> str:
+        return key_hint(self.name, self.key_env)
+
+
+class _Conventional(Enum):
+    KEY_ENV = "<NAME>_API_KEY"
+
+
+CONVENTIONAL_KEY_ENV = _Conventional.KEY_ENV
+KeyEnv: TypeAlias = "str | Literal[_Conventional.KEY_ENV] | None"
+"""A key variable; CONVENTIONAL_KEY_ENV: ``<NAME>_API_KEY``; None: the provider needs no key."""
+
+
+def env_prefix(name: str) -> str:
+    """A provider name as the start of its variables: ``my-server`` -> ``MY_SERVER``."""
+    return name.upper().replace("-", "_")
+
+
+def conventional_key_env(name: str) -> str:
+    return f"{env_prefix(name)}_API_KEY"
+
+
+def key_hint(name: str, key_env: KeyEnv) -> str:
+    """What to do about a missing or rejected key, for messages."""
+    variable = key_env if isinstance(key_env, str) else conventional_key_env(name)
+    return f"set {variable} or run `discovery-tui keys set {name}`"
+
+
+def provider_spec(
+    name: str,
+    *,
+    label: str,
+    api_base: str,
+    fetch: FetchFn,
+    vendor: str | None,
+    key_env: KeyEnv = CONVENTIONAL_KEY_ENV,
+    prefix: str | None = None,
+    catalog_needs_key: bool = True,
+    builtin_catalog: bool = False,
+    entries_need_api_base: bool = False,
+) -> ProviderSpec:
+    """A ProviderSpec from what differs: the LiteLLM prefix is the name and the key variable
+    ``<NAME>_API_KEY`` unless given; the API base loses a trailing ``/``."""
+    return ProviderSpec(
+        name=name,
+        label=label,
+        litellm_prefix=prefix or name,
+        key_env=conventional_key_env(name) if key_env is CONVENTIONAL_KEY_ENV else key_env,
+        default_api_base=api_base.rstrip("/"),
+        fetch=fetch,
+        catalog_needs_key=catalog_needs_key,
+        vendor=vendor,
+        builtin_catalog=builtin_catalog,
+        entries_need_api_base=entries_need_api_base,
+    )
 
 
 def litellm_model(prefix: str, model_id: str) -> str:
@@ -256,116 +309,3 @@ def require_list(payload: Any, key: str | None, label: str) -> list[dict[str, An
             f"{label} returned an empty model list: check the key's access and retry"
         )
     return objects
-
-
-def _problem(text: str) -> None:
-    """Record that a value of the model being parsed was dropped (see :func:`parse_each`)."""
-    problems = _VALUE_PROBLEMS.get()
-    if problems is not None:
-        problems.append(text)
-
-
-def add_note(text: str) -> None:
-    """A note about the catalog being fetched (shown in the preview and ``--json``)."""
-    notes = CATALOG_NOTES.get()
-    if notes is not None:
-        notes.append(text)
-
-
-def _number_text(value: Any) -> str:
-    return printable(one_line(str(value), limit=40))
-
-
-def date_from_unix(value: Any) -> date | None:
-    """A unix time's day; a time before 1990 or after 2100 (or not a number) is dropped."""
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-        return None
-    try:
-        day = datetime.fromtimestamp(value, tz=timezone.utc).date()
-    except (OverflowError, OSError, ValueError):
-        day = None
-    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
-        _problem(
-            f"creation time {_number_text(value)} dropped (not a date between "
-            f"{FIRST_YEAR} and {LAST_YEAR})"
-        )
-        return None
-    return day
-
-
-def date_from_iso(value: Any) -> date | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
-
-
-def as_int(value: Any) -> int | None:
-    """A token count in 1..MAX_TOKENS; 0 and negatives mean unknown, other values are dropped."""
-    if isinstance(value, bool):
-        return None
-    number: float | int | None = None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        number = value if math.isfinite(value) else math.inf
-    elif isinstance(value, str) and value.isdigit():
-        number = int(value)
-    if number is None or number <= 0:
-        return None
-    if number > MAX_TOKENS:
-        _problem(f"token limit {_number_text(value)} dropped (not a count up to {MAX_TOKENS:,})")
-        return None
-    return int(number)
-
-
-def as_price(value: Any, *, scale: float = 1.0) -> float | None:
-    """A non-negative per-token price; ``scale`` converts the provider's unit to USD per token.
-
-    Negative means unknown (OpenRouter prices routers ``"-1"``); NaN, infinity and prices over
-    MAX_PRICE_PER_TOKEN are dropped with a note.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value) * scale
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if math.isfinite(number) and number < 0:
-        if number != -scale:  # "-1" is OpenRouter's "unknown" and says nothing wrong
-            _problem(f"price {_number_text(value)} dropped (a negative price)")
-        return None
-    if not math.isfinite(number) or number > MAX_PRICE_PER_TOKEN:
-        _problem(f"price {_number_text(value)} dropped (not a finite price in range)")
-        return None
-    return round(number, 15)
-
-
-def parse_each(
-    objects: Iterable[Mapping[str, Any]], parse: Callable[[Any], Model | None]
-) -> list[Model | None]:
-    """``parse`` applied to each catalog entry: a value it drops becomes a note naming the
-    model; an entry it cannot read at all is left out with a note, never failing the rest."""
-    models: list[Model | None] = []
-    for obj in objects:
-        problems: list[str] = []
-        token = _VALUE_PROBLEMS.set(problems)
-        try:
-            model = parse(obj)
-        except (LookupError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            model = None
-            problems.append(f"left out (unreadable entry: {type(exc).__name__})")
-        finally:
-            _VALUE_PROBLEMS.reset(token)
-        raw_id = obj.get("id", obj.get("name")) if isinstance(obj, Mapping) else None
-        shown = printable(str(raw_id))[:80]
-        for problem in problems:
-            add_note(f"model '{shown}': {problem}")
-        models.append(model)
-    return models
-
-
-ModelParser = Callable[[dict[str, Any]], "Model | None"]

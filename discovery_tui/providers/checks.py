@@ -15,7 +15,7 @@ from datetime import date
 
 from discovery_tui.formatting import one_line
 from discovery_tui.models import Model
-from discovery_tui.providers.base import FIRST_YEAR, LAST_YEAR, MAX_PRICE_PER_TOKEN, MAX_TOKENS
+from discovery_tui.providers.values import FIRST_YEAR, LAST_YEAR, MAX_PRICE_PER_TOKEN, MAX_TOKENS
 from discovery_tui.safetext import clean_text, is_clean_id, printable
 
 _TOKEN_FIELDS = ("context_window", "max_output_tokens")

@@ -16,24 +16,24 @@ from typing import TYPE_CHECKING, Any
 from discovery_tui.errors import ProviderError
 from discovery_tui.models import Model
 from discovery_tui.providers.base import (
-    ProviderSpec,
-    as_int,
+    CONVENTIONAL_KEY_ENV,
     get_json,
+    key_hint,
     litellm_model,
-    parse_each,
+    provider_spec,
     require_list,
 )
-from discovery_tui.providers.openai_compatible import key_hint, media_output, models_or_error
+from discovery_tui.providers.openai_compatible import media_output, models_or_error
 from discovery_tui.providers.text import short_description, text_or_none
+from discovery_tui.providers.values import as_int, parse_each
 
 if TYPE_CHECKING:
     import httpx
 
 NAME = "gemini"
 LABEL = "Gemini"
-PREFIX = "gemini"
-KEY_ENV = "GEMINI_API_KEY"
-KEY_HINT = key_hint(NAME, KEY_ENV)
+KEY_HINT = key_hint(NAME, CONVENTIONAL_KEY_ENV)  # GEMINI_API_KEY
+API_BASE = "https://generativelanguage.googleapis.com/v1beta"
 PAGE_SIZE = 1000
 MAX_PAGES = 50
 
@@ -62,7 +62,7 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
     return Model(
         provider=NAME,
         id=model_id,
-        litellm_model=litellm_model(PREFIX, model_id),
+        litellm_model=litellm_model(NAME, model_id),
         name=text_or_none(display),
         description=short_description(obj.get("description")),
         context_window=as_int(obj.get("inputTokenLimit")),
@@ -105,12 +105,4 @@ async def fetch_models(
     return models_or_error(parse_each(objects, parse_model), LABEL)
 
 
-SPEC = ProviderSpec(
-    name=NAME,
-    label=LABEL,
-    litellm_prefix=PREFIX,
-    key_env=KEY_ENV,
-    default_api_base="https://generativelanguage.googleapis.com/v1beta",
-    fetch=fetch_models,
-    vendor="google",
-)
+SPEC = provider_spec(NAME, label=LABEL, api_base=API_BASE, fetch=fetch_models, vendor="google")

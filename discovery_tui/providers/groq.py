@@ -1,4 +1,5 @@
-"""Groq: ``GET {base}/models`` (base ``https://api.groq.com/openai/v1``), Bearer key.
+"""Groq: ``GET {base}/models`` (base ``https://api.groq.com/openai/v1``), Bearer key in
+``GROQ_API_KEY``.
 
 Entries add ``context_window``, ``max_completion_tokens`` and ``active`` (``false``: the model is
 deprecated). ``created`` is the day Groq added the model, used as its release day. Ids such as
@@ -13,17 +14,13 @@ from dataclasses import replace
 from typing import Any
 
 from discovery_tui.models import Model
-from discovery_tui.providers.base import as_int
-from discovery_tui.providers.openai_compatible import base_model, list_provider
+from discovery_tui.providers.openai_compatible import list_parser, list_provider
+from discovery_tui.providers.values import as_int
 
 NAME = "groq"
-PREFIX = "groq"
 
 
-def parse_model(obj: Mapping[str, Any]) -> Model | None:
-    model = base_model(obj, provider=NAME, prefix=PREFIX)
-    if model is None:
-        return None
+def _details(model: Model, obj: Mapping[str, Any]) -> Model:
     return replace(
         model,
         context_window=as_int(obj.get("context_window")),
@@ -32,11 +29,8 @@ def parse_model(obj: Mapping[str, Any]) -> Model | None:
     )
 
 
+parse_model = list_parser(NAME, _details)
+
 SPEC = list_provider(
-    name=NAME,
-    label="Groq",
-    key_env="GROQ_API_KEY",
-    default_api_base="https://api.groq.com/openai/v1",
-    parse=parse_model,
-    vendor=None,
+    NAME, label="Groq", api_base="https://api.groq.com/openai/v1", parse=parse_model, vendor=None
 )

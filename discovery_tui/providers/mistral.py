@@ -1,4 +1,5 @@
-"""Mistral: ``GET {base}/models`` (base ``https://api.mistral.ai/v1``), Bearer key.
+"""Mistral: ``GET {base}/models`` (base ``https://api.mistral.ai/v1``), Bearer key in
+``MISTRAL_API_KEY``.
 
 Entries give ``capabilities`` (``completion_chat``, ``function_calling``, ``vision``),
 ``max_context_length``, ``deprecation`` (ISO: when the model is retired), ``name`` (the canonical
@@ -18,17 +19,11 @@ from dataclasses import replace
 from typing import Any
 
 from discovery_tui.models import Model
-from discovery_tui.providers.base import as_int, date_from_iso
-from discovery_tui.providers.openai_compatible import base_model, list_provider
+from discovery_tui.providers.openai_compatible import list_parser, list_provider
 from discovery_tui.providers.text import short_description
+from discovery_tui.providers.values import as_bool, as_int, as_mapping, date_from_iso
 
 NAME = "mistral"
-PREFIX = "mistral"
-
-
-def _flag(capabilities: Mapping[str, Any], name: str) -> bool | None:
-    value = capabilities.get(name)
-    return value if isinstance(value, bool) else None
 
 
 def non_chat_kind(model_id: str) -> str:
@@ -38,23 +33,24 @@ def non_chat_kind(model_id: str) -> str:
     return "other"
 
 
-def parse_model(obj: Mapping[str, Any]) -> Model | None:
-    model = base_model(obj, provider=NAME, prefix=PREFIX, created_is_release=False)
-    if model is None or model.id.startswith("ft:"):
+def _details(model: Model, obj: Mapping[str, Any]) -> Model | None:
+    if model.id.startswith("ft:"):
         return None
-    raw_caps = obj.get("capabilities")
-    caps: Mapping[str, Any] = raw_caps if isinstance(raw_caps, Mapping) else {}
-    chat = _flag(caps, "completion_chat")
+    caps = as_mapping(obj.get("capabilities"))
+    chat = as_bool(caps.get("completion_chat"))
     return replace(
         model,
         context_window=as_int(obj.get("max_context_length")),
         input_modalities=("text", "image") if caps.get("vision") is True else ("text",),
         output_modalities=(non_chat_kind(model.id),) if chat is False else model.output_modalities,
-        supports_tools=_flag(caps, "function_calling"),
-        supports_reasoning=_flag(caps, "reasoning"),
+        supports_tools=as_bool(caps.get("function_calling")),
+        supports_reasoning=as_bool(caps.get("reasoning")),
         expires=date_from_iso(obj.get("deprecation")),
         description=short_description(obj.get("description")),
     )
+
+
+parse_model = list_parser(NAME, _details, created_is_release=False)
 
 
 def alias_ids(objects: Sequence[Mapping[str, Any]]) -> set[str]:
@@ -74,10 +70,9 @@ def canonical_entries(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 SPEC = list_provider(
-    name=NAME,
+    NAME,
     label="Mistral",
-    key_env="MISTRAL_API_KEY",
-    default_api_base="https://api.mistral.ai/v1",
+    api_base="https://api.mistral.ai/v1",
     parse=parse_model,
     vendor="mistralai",
     keep=canonical_entries,

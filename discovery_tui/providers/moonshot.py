@@ -1,4 +1,5 @@
-"""Moonshot (Kimi): ``GET {base}/models`` (base ``https://api.moonshot.ai/v1``), Bearer key.
+"""Moonshot (Kimi): ``GET {base}/models`` (base ``https://api.moonshot.ai/v1``), Bearer key in
+``MOONSHOT_API_KEY``.
 
 Entries add ``context_length``, ``supports_image_in`` (image input) and ``supports_reasoning``.
 ``created`` is taken as the release day.
@@ -11,35 +12,28 @@ from dataclasses import replace
 from typing import Any
 
 from discovery_tui.models import Model
-from discovery_tui.providers.base import as_int
-from discovery_tui.providers.openai_compatible import base_model, list_provider
+from discovery_tui.providers.openai_compatible import list_parser, list_provider
+from discovery_tui.providers.values import as_bool, as_int
 
 NAME = "moonshot"
-PREFIX = "moonshot"
 
 
-def _flag(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def parse_model(obj: Mapping[str, Any]) -> Model | None:
-    model = base_model(obj, provider=NAME, prefix=PREFIX)
-    if model is None:
-        return None
+def _details(model: Model, obj: Mapping[str, Any]) -> Model:
     images = obj.get("supports_image_in") is True
     return replace(
         model,
         context_window=as_int(obj.get("context_length")),
         input_modalities=("text", "image") if images else ("text",),
-        supports_reasoning=_flag(obj.get("supports_reasoning")),
+        supports_reasoning=as_bool(obj.get("supports_reasoning")),
     )
 
 
+parse_model = list_parser(NAME, _details)
+
 SPEC = list_provider(
-    name=NAME,
+    NAME,
     label="Moonshot",
-    key_env="MOONSHOT_API_KEY",
-    default_api_base="https://api.moonshot.ai/v1",
+    api_base="https://api.moonshot.ai/v1",
     parse=parse_model,
     vendor="moonshotai",
 )

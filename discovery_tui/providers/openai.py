@@ -1,4 +1,6 @@
-"""OpenAI: ``GET {base}/models``, Bearer key; entries are ``{id, object, created, owned_by}`` only.
+"""OpenAI: ``GET {base}/models``, Bearer key in ``OPENAI_API_KEY``.
+
+Entries are ``{id, object, created, owned_by}`` only.
 
 ``created`` is the release day. The list also holds the account's fine-tunes (``ft:...``): they
 are dropped, since they are private checkpoints of one account, not catalog models a family
@@ -12,25 +14,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from discovery_tui.models import Model
-from discovery_tui.providers.openai_compatible import base_model, list_provider
+from discovery_tui.providers.openai_compatible import list_parser, list_provider
 
 NAME = "openai"
-LABEL = "OpenAI"
-PREFIX = "openai"
 
 
-def parse_model(obj: Mapping[str, Any]) -> Model | None:
-    model = base_model(obj, provider=NAME, prefix=PREFIX)
-    if model is None or model.id.startswith("ft:"):
-        return None
-    return model
+def _not_fine_tune(model: Model, obj: Mapping[str, Any]) -> Model | None:
+    return None if model.id.startswith("ft:") else model
 
+
+parse_model = list_parser(NAME, _not_fine_tune)
 
 SPEC = list_provider(
-    name=NAME,
-    label=LABEL,
-    key_env="OPENAI_API_KEY",
-    default_api_base="https://api.openai.com/v1",
-    parse=parse_model,
-    vendor="openai",
+    NAME, label="OpenAI", api_base="https://api.openai.com/v1", parse=parse_model, vendor="openai"
 )

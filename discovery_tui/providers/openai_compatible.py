@@ -1,8 +1,9 @@
 """The one helper for OpenAI-style list endpoints, and user-declared compatible servers.
 
 :func:`list_provider` builds the ProviderSpec of a provider whose catalog is ``GET {base}/models``
-(Bearer key): a provider module gives only what differs (name, key variable, API base, how to
-parse one entry, which entries to keep).
+(Bearer key): a provider module gives only what differs (name, label, API base, vendor, which
+entries to keep) and its ``parse_model``, made by :func:`list_parser` from the fields every entry
+has plus a small function adding the provider's own (``details``).
 
 ``GET {base}/models`` answers ``{"object": "list", "data": [{"id", "created", "owned_by"}, ...]}``.
 Servers add fields of their own, read here when present: ``context_length`` / ``context_window``
@@ -22,18 +23,25 @@ from typing import TYPE_CHECKING, Any
 from discovery_tui.errors import ProviderError
 from discovery_tui.models import Model
 from discovery_tui.providers.base import (
+    CONVENTIONAL_KEY_ENV,
     FetchFn,
-    ModelParser,
+    KeyEnv,
     ProviderSpec,
-    as_int,
-    as_price,
-    date_from_unix,
     get_json,
+    key_hint,
     litellm_model,
-    parse_each,
+    provider_spec,
     require_list,
 )
 from discovery_tui.providers.text import text_or_none
+from discovery_tui.providers.values import (
+    ModelParser,
+    as_int,
+    as_mapping,
+    as_price,
+    date_from_unix,
+    parse_each,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -56,12 +64,6 @@ _TYPE_OUTPUT: Mapping[str, tuple[str, ...]] = {
     "moderation": ("moderation",),
     "rerank": ("rerank",),
 }
-
-
-def key_hint(name: str, key_env: str | None) -> str:
-    """What to do about a missing or rejected key, for messages."""
-    var = key_env or f"{name.upper().replace('-', '_')}_API_KEY"
-    return f"set {var} or run `discovery-tui keys set {name}`"
 
 
 def bearer(api_key: str | None) -> dict[str, str]:
@@ -102,18 +104,37 @@ def first_int(obj: Mapping[str, Any], *keys: str) -> int | None:
     return None
 
 
-def parse_entry(obj: Mapping[str, Any], *, provider: str, prefix: str) -> Model | None:
-    """A generic OpenAI-compatible entry, with the extra fields of vLLM, Together and the like."""
-    model = base_model(obj, provider=provider, prefix=prefix)
-    if model is None:
-        return None
-    pricing = obj.get("pricing")
-    pricing = pricing if isinstance(pricing, Mapping) else {}
+Details = Callable[[Model, Mapping[str, Any]], "Model | None"]
+"""A provider's own fields added to the base model of an entry (None: the entry is left out)."""
+
+
+def list_parser(
+    provider: str,
+    details: Details | None = None,
+    *,
+    prefix: str | None = None,
+    created_is_release: bool = True,
+) -> ModelParser:
+    """The ``parse_model`` of an OpenAI-style list: :func:`base_model`, then ``details``."""
+
+    def parse_model(obj: Mapping[str, Any]) -> Model | None:
+        model = base_model(
+            obj, provider=provider, prefix=prefix or provider, created_is_release=created_is_release
+        )
+        if model is None or details is None:
+            return model
+        return details(model, obj)
+
+    return parse_model
+
+
+def compatible_details(model: Model, obj: Mapping[str, Any]) -> Model:
+    """The extra fields of vLLM, Together and the like (a user-declared compatible server)."""
+    pricing = as_mapping(obj.get("pricing"))
     kind = obj.get("type")
-    display = obj.get("display_name")
     return replace(
         model,
-        name=text_or_none(display),
+        name=text_or_none(obj.get("display_name")),
         context_window=first_int(obj, "context_length", "context_window", "max_model_len"),
         max_output_tokens=first_int(obj, "max_completion_tokens", "max_output_tokens"),
         input_cost_per_token=_positive_price(pricing.get("input")),
@@ -178,29 +199,28 @@ def list_fetch(
 
 
 def list_provider(
-    *,
     name: str,
+    *,
     label: str,
-    key_env: str | None,
-    default_api_base: str,
+    api_base: str,
     parse: ModelParser,
     vendor: str | None,
+    key_env: KeyEnv = CONVENTIONAL_KEY_ENV,
     prefix: str | None = None,
     keep: EntryFilter | None = None,
     catalog_needs_key: bool = True,
-    entries_need_api_base: bool = False,
 ) -> ProviderSpec:
     """The ProviderSpec of a provider whose catalog is an OpenAI-style list."""
-    return ProviderSpec(
-        name=name,
+    fetch = list_fetch(label=label, hint=key_hint(name, key_env), parse=parse, keep=keep)
+    return provider_spec(
+        name,
         label=label,
-        litellm_prefix=prefix or name,
-        key_env=key_env,
-        default_api_base=default_api_base,
-        fetch=list_fetch(label=label, hint=key_hint(name, key_env), parse=parse, keep=keep),
-        catalog_needs_key=catalog_needs_key,
+        api_base=api_base,
+        fetch=fetch,
         vendor=vendor,
-        entries_need_api_base=entries_need_api_base,
+        key_env=key_env,
+        prefix=prefix,
+        catalog_needs_key=catalog_needs_key,
     )
 
 
@@ -213,18 +233,14 @@ def make_spec(
     vendor: str | None = None,
 ) -> ProviderSpec:
     """A ProviderSpec for a user-declared OpenAI-compatible server; its default base is base_url."""
-
-    def parse(obj: Mapping[str, Any]) -> Model | None:
-        return parse_entry(obj, provider=name, prefix=prefix)
-
-    return list_provider(
-        name=name,
+    parse = list_parser(name, compatible_details, prefix=prefix)
+    spec = list_provider(
+        name,
         label=name,
-        key_env=key_env,
-        default_api_base=base_url.rstrip("/"),
+        api_base=base_url,
         parse=parse,
         vendor=vendor,
+        key_env=key_env,
         prefix=prefix,
-        catalog_needs_key=key_env is not None,
-        entries_need_api_base=True,
     )
+    return replace(spec, catalog_needs_key=key_env is not None, entries_need_api_base=True)

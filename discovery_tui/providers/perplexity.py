@@ -15,24 +15,28 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from discovery_tui.models import Model
-from discovery_tui.providers.base import ProviderSpec, litellm_model
-from discovery_tui.providers.openai_compatible import key_hint
+from discovery_tui.providers.base import litellm_model, provider_spec
 
 if TYPE_CHECKING:
     import httpx
 
 NAME = "perplexity"
-LABEL = "Perplexity"
-PREFIX = "perplexity"
-KEY_ENV = "PERPLEXITYAI_API_KEY"
-KEY_HINT = key_hint(NAME, KEY_ENV)
 M = 1e-6  # USD per 1M tokens -> USD per token
+
+# Release days: when each model reached the API (as listed on OpenRouter), so the ranking
+# prefers Sonar Pro, the flagship, over the older base Sonar.
+# id, name, context window, USD per 1M tokens (input, output), image input, reasoning, release
+_SONAR_MODELS = (
+    ("sonar", "Sonar", 128_000, (1, 1), False, False, date(2025, 1, 27)),
+    ("sonar-pro", "Sonar Pro", 200_000, (3, 15), True, False, date(2025, 3, 7)),
+    ("sonar-reasoning-pro", "Sonar Reasoning Pro", 128_000, (2, 8), True, True, date(2025, 3, 7)),
+    ("sonar-deep-research", "Sonar Deep Research", 128_000, (2, 8), False, True, date(2025, 3, 7)),
+)
 
 
 def _sonar(
     model_id: str,
     name: str,
-    *,
     context: int,
     prices: tuple[float, float],
     images: bool,
@@ -42,7 +46,7 @@ def _sonar(
     return Model(
         provider=NAME,
         id=model_id,
-        litellm_model=litellm_model(PREFIX, model_id),
+        litellm_model=litellm_model(NAME, model_id),
         name=name,
         released=released,
         context_window=context,
@@ -54,46 +58,7 @@ def _sonar(
     )
 
 
-BUILTIN_MODELS: tuple[Model, ...] = (
-    # Release days: when each model reached the API (as listed on OpenRouter), so the ranking
-    # prefers Sonar Pro, the flagship, over the older base Sonar.
-    _sonar(
-        "sonar",
-        "Sonar",
-        context=128_000,
-        prices=(1, 1),
-        images=False,
-        reasoning=False,
-        released=date(2025, 1, 27),
-    ),
-    _sonar(
-        "sonar-pro",
-        "Sonar Pro",
-        context=200_000,
-        prices=(3, 15),
-        images=True,
-        reasoning=False,
-        released=date(2025, 3, 7),
-    ),
-    _sonar(
-        "sonar-reasoning-pro",
-        "Sonar Reasoning Pro",
-        context=128_000,
-        prices=(2, 8),
-        images=True,
-        reasoning=True,
-        released=date(2025, 3, 7),
-    ),
-    _sonar(
-        "sonar-deep-research",
-        "Sonar Deep Research",
-        context=128_000,
-        prices=(2, 8),
-        images=False,
-        reasoning=True,
-        released=date(2025, 3, 7),
-    ),
-)
+BUILTIN_MODELS: tuple[Model, ...] = tuple(_sonar(*row) for row in _SONAR_MODELS)
 
 
 async def fetch_models(
@@ -104,13 +69,12 @@ async def fetch_models(
     return list(BUILTIN_MODELS)
 
 
-SPEC = ProviderSpec(
-    name=NAME,
-    label=LABEL,
-    litellm_prefix=PREFIX,
-    key_env=KEY_ENV,
-    default_api_base="https://api.perplexity.ai",
+SPEC = provider_spec(
+    NAME,
+    label="Perplexity",
+    api_base="https://api.perplexity.ai",
     fetch=fetch_models,
     vendor="perplexity",
+    key_env="PERPLEXITYAI_API_KEY",  # LiteLLM's name for it, not PERPLEXITY_API_KEY
     builtin_catalog=True,
 )

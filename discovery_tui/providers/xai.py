@@ -1,5 +1,6 @@
 """xAI: ``GET {base}/language-models`` (rich), else ``GET {base}/models`` (ids only).
 
+Bearer key in ``XAI_API_KEY``.
 ``/language-models`` answers ``{"models": [{id, created, input_modalities, output_modalities,
 prompt_text_token_price, completion_text_token_price, aliases}]}`` with prices in USD cents per
 100M tokens; only its canonical ids become models (its ``aliases`` are other names of the same
@@ -18,29 +19,27 @@ from typing import TYPE_CHECKING, Any
 
 from discovery_tui.models import Model
 from discovery_tui.providers.base import (
-    ProviderSpec,
-    as_price,
+    CONVENTIONAL_KEY_ENV,
     get_json,
-    parse_each,
+    key_hint,
+    provider_spec,
     require_list,
 )
 from discovery_tui.providers.openai_compatible import (
-    base_model,
     bearer,
-    key_hint,
     list_fetch,
+    list_parser,
     media_output,
     models_or_error,
 )
+from discovery_tui.providers.values import as_price, as_strings, parse_each
 
 if TYPE_CHECKING:
     import httpx
 
 NAME = "xai"
 LABEL = "xAI"
-PREFIX = "xai"
-KEY_ENV = "XAI_API_KEY"
-KEY_HINT = key_hint(NAME, KEY_ENV)
+KEY_HINT = key_hint(NAME, CONVENTIONAL_KEY_ENV)
 CENTS_PER_100M = 1e-10  # USD cents per 100M tokens -> USD per token
 
 
@@ -52,19 +51,12 @@ def reasoning_from_id(model_id: str) -> bool | None:
     return None
 
 
-def parse_model(obj: Mapping[str, Any]) -> Model | None:
-    """An entry of ``/models`` (OpenAI style: id, created, owned_by)."""
-    model = base_model(obj, provider=NAME, prefix=PREFIX)
-    if model is None:
-        return None
+def _reasoning(model: Model, obj: Mapping[str, Any]) -> Model:
     return replace(model, supports_reasoning=reasoning_from_id(model.id))
 
 
-def _modalities(value: Any) -> tuple[str, ...] | None:
-    if isinstance(value, list):
-        found = tuple(item for item in value if isinstance(item, str))
-        return found or None
-    return None
+parse_model = list_parser(NAME, _reasoning)
+"""An entry of ``/models`` (OpenAI style: id, created, owned_by)."""
 
 
 def parse_language_model(obj: Mapping[str, Any]) -> Model | None:
@@ -74,9 +66,9 @@ def parse_language_model(obj: Mapping[str, Any]) -> Model | None:
         return None
     return replace(
         model,
-        input_modalities=_modalities(obj.get("input_modalities")) or model.input_modalities,
+        input_modalities=as_strings(obj.get("input_modalities")) or model.input_modalities,
         output_modalities=media_output(model.id)
-        or _modalities(obj.get("output_modalities"))
+        or as_strings(obj.get("output_modalities"))
         or model.output_modalities,
         input_cost_per_token=as_price(obj.get("prompt_text_token_price"), scale=CENTS_PER_100M),
         output_cost_per_token=as_price(
@@ -109,12 +101,6 @@ async def fetch_models(
     return await _fetch_plain_list(client, api_base=api_base, api_key=api_key)
 
 
-SPEC = ProviderSpec(
-    name=NAME,
-    label=LABEL,
-    litellm_prefix=PREFIX,
-    key_env=KEY_ENV,
-    default_api_base="https://api.x.ai/v1",
-    fetch=fetch_models,
-    vendor="x-ai",
+SPEC = provider_spec(
+    NAME, label=LABEL, api_base="https://api.x.ai/v1", fetch=fetch_models, vendor="x-ai"
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,12 @@ from provider_kit import BASE, KEY, Script, by_id, fetch, ok
 from discovery_tui.errors import ProviderError
 from discovery_tui.models import Model
 from discovery_tui.providers import PROVIDERS
-from discovery_tui.providers.openai_compatible import base_model, list_provider, make_spec
+from discovery_tui.providers.openai_compatible import (
+    base_model,
+    list_parser,
+    list_provider,
+    make_spec,
+)
 
 
 async def test_custom_provider_reads_together_style_bare_arrays() -> None:
@@ -70,33 +76,52 @@ async def test_keyless_custom_provider_sends_no_authorization() -> None:
 
 
 async def test_list_provider_builds_a_spec_from_what_differs() -> None:
-    def parse(obj: Mapping[str, Any]) -> Model | None:
-        return base_model(obj, provider="acme", prefix="acme")
+    def details(model: Model, obj: Mapping[str, Any]) -> Model | None:
+        if obj.get("hidden") is True:
+            return None
+        return replace(model, context_window=obj.get("ctx"))
 
     def keep(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [obj for obj in objects if obj.get("id") != "acme-alias"]
 
     spec = list_provider(
-        name="acme",
+        "acme",
         label="Acme",
-        key_env="ACME_API_KEY",
-        default_api_base="https://api.acme.test/v1",
-        parse=parse,
+        api_base="https://api.acme.test/v1/",
+        parse=list_parser("acme", details),
         vendor="acme",
         keep=keep,
     )
-    payload = {"data": [{"id": "acme-1", "created": 1750000000}, {"id": "acme-alias"}]}
+    payload = {
+        "data": [
+            {"id": "acme-1", "created": 1750000000, "ctx": 4096},
+            {"id": "acme-alias"},
+            {"id": "acme-hidden", "hidden": True},
+        ]
+    }
     script = Script({"/models": [ok(payload)]})
     models = await fetch(spec, script)
-    assert [(m.id, m.litellm_model) for m in models] == [("acme-1", "acme/acme-1")]
+    assert models == [
+        Model(
+            provider="acme",
+            id="acme-1",
+            litellm_model="acme/acme-1",
+            released=date(2025, 6, 15),
+            context_window=4096,
+        )
+    ]
     assert str(script.requests[0].url) == f"{BASE}/models"
     assert script.requests[0].headers["authorization"] == f"Bearer {KEY}"
-    assert (spec.litellm_prefix, spec.key_env, spec.api_base_env) == (
+    assert (spec.litellm_prefix, spec.key_env, spec.api_base_env, spec.default_api_base) == (
         "acme",
-        "ACME_API_KEY",
+        "ACME_API_KEY",  # <NAME>_API_KEY unless given
         "ACME_API_BASE",
+        "https://api.acme.test/v1",
     )
     assert spec.catalog_needs_key and not spec.entries_need_api_base
+    assert base_model({"id": "acme-2"}, provider="acme", prefix="acme") == Model(
+        provider="acme", id="acme-2", litellm_model="acme/acme-2"
+    )
 
 
 async def test_list_provider_rejected_key_names_the_variable() -> None:
