@@ -101,6 +101,9 @@ class RouterSettings:
 
     aliases: Mapping[str, str] = field(default_factory=dict)
     fallbacks: Fallbacks = ()
+    # router_settings key -> where the proxy has it from ("db", "config", ...): LiteLLM refuses
+    # API writes to a key the proxy's own config.yaml sets
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 class ProxyApi:
@@ -137,8 +140,12 @@ class ProxyApi:
         body = self._call("GET", "/router/settings", "read its router settings")
         current = body.get("current_values") if isinstance(body, dict) else None
         values: Mapping[str, Any] = current if isinstance(current, dict) else {}
+        raw_sources = body.get("source") if isinstance(body, dict) else None
+        sources = raw_sources if isinstance(raw_sources, dict) else {}
         return RouterSettings(
-            _aliases(values.get("model_group_alias")), _fallbacks(values.get("fallbacks"))
+            _aliases(values.get("model_group_alias")),
+            _fallbacks(values.get("fallbacks")),
+            {str(k): str(v) for k, v in sources.items()},
         )
 
     def get_aliases(self) -> dict[str, str]:
