@@ -74,7 +74,19 @@ class ConfigFileTarget:
         return locked(self.path)
 
     def state(self) -> TargetState:
-        return self.document().state()
+        """The document's state, with its fallbacks and the included files that carry a
+        ``router_settings`` of their own (LiteLLM lets theirs replace this file's)."""
+        from discovery_tui.ownership import fallback_table, router_overrides
+
+        document = self.document()
+        state = document.state()
+        router = document.section("router_settings")
+        fallbacks = router.get("fallbacks") if isinstance(router, dict) else None
+        return replace(
+            state,
+            fallbacks=state.fallbacks or fallback_table(fallbacks),
+            router_overrides=router_overrides(self.path, document.section("include")),
+        )
 
     def write(self, plan: Plan) -> WriteResult:
         """Perform the edits on the document last read; if the file changed since, nothing is
@@ -129,12 +141,17 @@ def apply_run(
     recorded. ``profile_path``: where to re-read picks (default: ``record.path``; neither:
     the picks of ``computation``).
     """
+    from discovery_tui.ownership import read_written
     from discovery_tui.profile import Profile
 
     picks_from = profile_path or (record.path if record else None)
     with target.lock():
         if picks_from is not None:
-            computation = replace(computation, recorded_picks=Profile.load(picks_from).picks)
+            computation = replace(
+                computation,
+                recorded_picks=Profile.load(picks_from).picks,
+                written=read_written(picks_from),
+            )
         state = target.state()
         plan = build_plan(state, computation)
         replanned = not plan.same_edits(shown)
@@ -169,6 +186,8 @@ def record_in_profile(record: ProfileRecord, plan: Plan) -> bool:
 
 
 def _profile_updates(profile: Profile, plan: Plan, launch_model: str | None) -> dict[str, object]:
+    from discovery_tui.ownership import WRITTEN_KEY, written_for_profile
+
     picks = {p: dict(f) for p, f in profile.picks.items()}
     last = dict(profile.last_refresh)
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -177,6 +196,8 @@ def _profile_updates(profile: Profile, plan: Plan, launch_model: str | None) -> 
             picks[outcome.name] = {f: p.model.litellm_model for f, p in outcome.picks.items()}
             last[outcome.name] = now
     updates: dict[str, object] = {"picks": picks, "last_refresh": last}
+    if plan.has_changes or plan.refreshed:  # what the tool owns in router_settings now
+        updates[WRITTEN_KEY] = written_for_profile(plan.aliases, plan.fallbacks)
     if launch_model is not None:
         updates["launch_model"] = launch_model
     return updates

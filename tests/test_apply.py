@@ -25,7 +25,7 @@ from discovery_tui.apply import (
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.families import Family
 from discovery_tui.models import OWNER_KEY, Entry, Model, Pick
-from discovery_tui.ownership import TargetState
+from discovery_tui.ownership import RECORD_KEY, TargetState
 from discovery_tui.pipeline import Computation
 from discovery_tui.plan import (
     AliasChange,
@@ -36,6 +36,7 @@ from discovery_tui.plan import (
     build_plan,
     names_after,
 )
+from discovery_tui.plan.entries import fresh_record, with_record
 from discovery_tui.profile import Profile
 
 KEY = "os.environ/XAI_API_KEY"
@@ -77,6 +78,10 @@ def entry(m: Model) -> Entry:
     return Entry(m.litellm_model, "xai", {"model": m.litellm_model, "api_key": KEY}, info)
 
 
+def recorded(e: Entry) -> Entry:
+    return with_record(e, fresh_record(e))
+
+
 def computation(*models: Model, pick: Model | None = None) -> Computation:
     chosen = pick or models[0]
     outcome = ProviderOutcome(
@@ -110,15 +115,20 @@ GROK_5 = model("grok-5", 2000000)
 
 def test_the_plan_carries_the_exact_edits(config: Path) -> None:
     plan = build_plan(ConfigFileTarget(config).state(), computation(GROK_5, GROK_4))
+    grok_5, grok_4 = recorded(entry(GROK_5)), recorded(entry(GROK_4))
     assert plan.changes == (
-        EntryChange("xai/grok-5", "xai", "added", GROK_5, entry(GROK_5), after="xai/grok-4"),
+        EntryChange("xai/grok-5", "xai", "added", GROK_5, grok_5, after="xai/grok-4"),
         EntryChange(
             "xai/grok-4",
             "xai",
             "updated",
             GROK_4,
-            entry(GROK_4),
-            edits=(KeyEdit("model_info", "max_input_tokens", 256000),),
+            grok_4,
+            edits=(
+                KeyEdit("model_info", "max_input_tokens", 256000),
+                # the three-way record of what the tool wrote (a file of an older version)
+                KeyEdit("model_info", RECORD_KEY, grok_4.model_info[RECORD_KEY]),
+            ),
         ),
         EntryChange("xai/grok-3", "xai", "removed"),
     )
@@ -176,7 +186,8 @@ def test_a_file_changed_after_the_preview_is_not_written_unless_approved(
 
     result = apply_run(target, run, shown, approved=True, record=None)
     assert (result.written, result.replanned) == (True, True)
-    assert result.plan.names("updated") == []  # re-planned: grok-4 already had that value
+    (updated,) = [c for c in result.plan.changes if c.kind == "updated"]
+    assert updated.record_only  # re-planned: grok-4 already had that value; only the record
     assert ConfigDocument.load(config).model_names() == ["mine", "xai/grok-4"]
     assert ConfigDocument.load(config).aliases() == {"grok": "xai/grok-4", "mine2": "mine"}
 

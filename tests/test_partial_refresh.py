@@ -144,7 +144,12 @@ def test_custom_provider_entries_carry_its_base_and_no_key_reference(
     config = tmp_path / "config.yaml"
     assert main([*args, "--config", str(config), "--profile", str(tmp_path / "profile.yaml")]) == 0
     (entry,) = load(config)["model_list"]
-    assert entry["litellm_params"] == {"model": "openai/qwen3-32b", "api_base": base}
+    assert entry["litellm_params"] == {
+        "model": "openai/qwen3-32b",
+        "api_base": base,
+        # a local server's model does not say it reasons: Claude Code's reasoning params go
+        "additional_drop_params": ["reasoning_effort", "thinking"],
+    }
     assert load(config)["router_settings"]["model_group_alias"] == {
         "qwen-local": "openai/qwen3-32b"
     }
