@@ -94,6 +94,10 @@ class TargetState:
     # (provider, model_name) of owned entries that define a YAML anchor something else uses:
     # a refresh leaves them as they are (configfile/sharing.py; filled by ConfigDocument)
     pinned: frozenset[tuple[str, str]] = frozenset()
+    # top-level sections a plan may set keys in (plan/settings.py: general_settings), by name,
+    # as plain data; a section absent from the target is absent here. None: the target cannot
+    # say (a proxy's model API), so no setting is planned
+    settings: Mapping[str, object] | None = None
 
 
 def owned_keys(section: Section, current: Mapping[str, object], entry: Entry) -> set[str]:

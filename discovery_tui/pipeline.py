@@ -17,7 +17,7 @@ from discovery_tui.errors import UsageError
 from discovery_tui.fetch import FetchResult
 from discovery_tui.models import Model, Pick
 from discovery_tui.ownership import WrittenRouter, read_written
-from discovery_tui.plan import ProviderOutcome, entries_for, precedence
+from discovery_tui.plan import ProviderOutcome, WantedSetting, entries_for, precedence
 from discovery_tui.profile import Profile
 from discovery_tui.settings import DEFAULT_TIMEOUT_SECONDS, ResolvedKey
 
@@ -64,6 +64,9 @@ class Computation:
     filled: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     # what the tool last wrote into router_settings (profile.yaml ``written:``; plan/aliases.py)
     written: WrittenRouter = field(default_factory=WrittenRouter)
+    # settings the run wants in the config where it has none (plan/settings.py): the wizard's
+    # master key reference
+    settings: tuple[WantedSetting, ...] = ()
 
 
 def registry(profile: Profile) -> dict[str, ProviderSpec]:

@@ -72,8 +72,9 @@ def normalise(text: str, home: Path) -> list[str]:
     return [line.rstrip().replace(str(home), "~") for line in plain(text).splitlines()]
 
 
-def wizard(home: Path, columns: int) -> tuple[int, str, str]:
-    """Enter at every prompt; returns (exit status, screen before the first question, the rest)."""
+def wizard(home: Path, columns: int) -> tuple[int, str, str, str]:
+    """Enter at every prompt; returns (exit status, screen before the first question, the
+    screen before the apply question, the rest)."""
     child = pexpect.spawn(
         sys.executable,
         ["-m", "discovery_tui", "--demo", "--no-llm", "--config", str(home / "config.yaml")],
@@ -89,12 +90,13 @@ def wizard(home: Path, columns: int) -> tuple[int, str, str]:
     child.expect("Create one and keep it in the keyring")
     child.send("\r")
     child.expect("Apply these changes")
+    preview = child.before
     child.send("\r")
     child.expect("Which model should Claude Code launch with")
     child.send("\r")
     child.expect(pexpect.EOF)
     child.close()
-    return int(child.exitstatus or 0), first, child.before
+    return int(child.exitstatus or 0), first, preview, child.before
 
 
 @pytest.mark.parametrize("columns", [60, 100])
@@ -102,12 +104,17 @@ def test_demo_wizard_then_launch_print_env(tmp_path: Path, columns: int) -> None
     home = tmp_path / "home"
     home.mkdir()
 
-    code, first, rest = wizard(home, columns)
+    code, first, preview, rest = wizard(home, columns)
 
     assert code == 0, plain(rest)
     screen = normalise(first, home)
     assert screen[-1] == "?"  # the question starts
     assert screen[:-1] == SCREENS[columns]
+    shown = normalise(preview, home)
+    summary = shown[shown.index("Providers (entries: + added, ~ updated, - removed)") :]
+    closing = "~/config.yaml: 29 added, 26 aliases changed, 16 fallbacks changed, 1 setting added."
+    assert closing in summary
+    assert len(summary[: summary.index(closing) + 1]) + 4 <= 40  # with the question: one screen
     lines = normalise(rest, home)
     start = lines.index("Written:")
     assert lines[start : start + 4] == [
@@ -119,7 +126,10 @@ def test_demo_wizard_then_launch_print_env(tmp_path: Path, columns: int) -> None
     stored = json.loads((home / "keyring.json").read_text(encoding="utf-8"))
     key = stored["discovery-tui/LITELLM_MASTER_KEY"]
     assert key.startswith("sk-")
-    assert key not in plain(rest) and key not in (home / "config.yaml").read_text("utf-8")
+    config = (home / "config.yaml").read_text("utf-8")
+    assert key not in plain(rest) and key not in config
+    # the config names the variable the key is read from (README: the proxy you start)
+    assert config.endswith("general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n")
 
     printed = subprocess.run(
         [sys.executable, "-m", "discovery_tui", "launch", "--print-env", "--shell", "sh",

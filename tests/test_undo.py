@@ -153,6 +153,86 @@ def test_no_backup_exits_1_with_a_clear_message(h: Harness) -> None:
     assert h.text() == NEW
 
 
+def test_no_backup_and_entries_of_the_user_name_them_and_move_nothing(h: Harness) -> None:
+    both(h, config=NEW, backup=None)
+
+    run = h.main(undo_argv(h, "--yes"))
+
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        f"discovery-tui: No backup to restore: {bak(h)} does not exist (refresh keeps the "
+        "previous version of config.yaml there when it writes); config.yaml holds entries "
+        "discovery-tui did not write (new-model), so undo leaves it where it is"
+    ]
+    assert h.text() == NEW and not bak(h).exists()
+
+
+# --- a config discovery-tui created ---------------------------------------------------------
+
+
+def test_a_created_config_is_moved_aside_and_undo_again_brings_it_back(h: Harness) -> None:
+    h.serve()
+    assert not h.config.exists()
+    assert h.refresh("--yes").code == 0  # creates config.yaml: no backup
+    created = h.config.read_bytes()
+
+    run = h.main(undo_argv(h, "--yes"))
+
+    assert run.code == 0, run.text
+    assert not h.config.exists()
+    assert bak(h).read_bytes() == created
+    lines = run.out.splitlines()
+    assert lines[0] == (
+        f"{h.config} has no backup: discovery-tui created it (there was no file before)."
+    )
+    assert lines[1].startswith("  entries it wrote: 5: openrouter/")
+    assert lines[2:] == [
+        "undo can move it aside to config.yaml.bak; `discovery-tui undo` again brings it back.",
+        "",
+        f"Moved {h.config} aside to config.yaml.bak (run `discovery-tui undo` again to bring "
+        "it back).",
+    ]
+
+    again = h.main(undo_argv(h, "--yes"))
+
+    assert again.code == 0, again.text
+    assert h.config.read_bytes() == created
+    assert bak(h).read_bytes() == created  # as after any restore: both hold that version
+
+
+@pytest.mark.parametrize(("answer", "moved"), [(True, True), (False, False)])
+def test_moving_a_created_config_aside_asks_first_defaulting_to_no(
+    h: Harness, terminal: type[FakePrompter], answer: bool, moved: bool
+) -> None:
+    h.serve()
+    assert h.refresh("--yes").code == 0
+    created = h.config.read_bytes()
+    terminal.answers = [answer]
+
+    run = h.main(undo_argv(h))
+
+    assert run.code == 0, run.text
+    assert terminal.asked == [
+        (f"Move {h.config} aside to config.yaml.bak? (undo again to bring it back)", False)
+    ]
+    assert h.config.exists() is not moved
+    assert bak(h).exists() is moved
+    assert (bak(h) if moved else h.config).read_bytes() == created
+    if not moved:
+        assert run.out.splitlines()[-1] == f"Nothing moved: {h.config} stays as it is."
+
+
+def test_moving_a_created_config_aside_needs_yes_without_a_terminal(h: Harness) -> None:
+    h.serve()
+    assert h.refresh("--yes").code == 0
+
+    run = h.main(undo_argv(h))
+
+    assert run.code == 2
+    assert f"add --yes to move {h.config} aside" in run.err
+    assert h.config.exists() and not bak(h).exists()
+
+
 def test_identical_files_say_so_and_exit_0(h: Harness) -> None:
     both(h, config=OLD, backup=OLD)
     before = files(h)

@@ -26,12 +26,12 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from discovery_tui.cli import build_parser
-from discovery_tui.commands.wizard import last_refresh_text, launch_default, run_wizard
+from discovery_tui.commands.wizard import last_refresh_text, run_wizard
+from discovery_tui.commands.wizard_launch import launch_default
 from discovery_tui.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, Cancelled, UsageError
 from discovery_tui.profile import Profile
 from discovery_tui.prompt import Prompter
 from discovery_tui.providers import PROVIDERS
-from discovery_tui.render.plan import apply_question
 
 ENTER = "\r"
 SPACE = " "
@@ -265,12 +265,39 @@ def test_enter_through_every_prompt_refreshes_the_preselected_providers(world: W
     assert "authorization" not in catalog_request.headers
 
 
-def test_the_screen_shows_the_added_models_before_the_question(world: World) -> None:
-    result = world.run(ENTER * 3)
+SUMMARY_SCREEN = """\
+Providers (entries: + added, ~ updated, - removed)
+  xai         ok      3 models  +2
+  openrouter  ok      4 models  +3
+  Not chosen, kept as is: anthropic, openai, gemini, deepseek, moonshot,
+  mistral, perplexity, groq
 
-    shown = result.before("Written:")
-    for name in ("openrouter/anthropic/claude-sonnet-4.6", "xai/grok-4.3", "xai/grok-4"):
-        assert any(" ".join(line.split()).startswith(f"+ {name} ") for line in shown.splitlines())
+Aliases
+  openrouter's picks:
+    claude, default  -> openrouter/anthropic/claude-sonnet-4.6
+    gpt              -> openrouter/openai/gpt-5.5
+  xai's pick:
+    grok             -> xai/grok-4.3
+  + claude-gpt and claude-grok (Claude Code's /model picker)
+
+CONFIG: 5 added, 6 aliases changed.
+"""
+
+
+def screen_after_progress(result: Result, config: Path, end: str) -> str:
+    """The text from the summary (after the fetch display) to ``end``, the config path as
+    CONFIG, trailing blanks gone."""
+    text = result.before(end).split("best model per family", 1)[1].split("\n", 2)[2]
+    lines = [line.rstrip().replace(str(config), "CONFIG") for line in text.splitlines()]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def test_the_wizard_shows_the_summary_first_exactly(world: World) -> None:
+    result = world.run(ENTER * 3, "--no-enrich")  # providers, Apply, launch model
+
+    assert result.code == EXIT_OK, result.text
+    assert screen_after_progress(result, world.config, "\nWritten:") == SUMMARY_SCREEN
+    assert "Best per family" not in result.text  # the tables only on request
     assert "some-lab/not-a-family-model" not in result.text
     lines = result.text.splitlines()
     assert f"  litellm --config {world.config}" in lines  # commands stay on one line, to copy
@@ -278,6 +305,56 @@ def test_the_screen_shows_the_added_models_before_the_question(world: World) -> 
     # paths stay whole (to copy); every other line fits the width
     narrow = [line for line in result.before("Written:").splitlines() if str(world.tmp) not in line]
     assert all(len(line) <= 80 for line in narrow)
+
+
+DETAILS_SCREEN = """\
+Best per family
+family  provider    by         model / why
+────────────────────────────────────────────────────────────────────────────────
+grok    xai         heuristic  grok-4.3
+                               newest generally available generation (4.3) among
+                               2 candidates
+claude  openrouter  heuristic  anthropic/claude-sonnet-4.6
+                               newest generally available generation (4.6) among
+                               2 candidates
+gpt     openrouter  heuristic  openai/gpt-5.5
+                               the only eligible candidate
+
+xai: 2 added
+   model_name    context  $/Mtok in/out
+───────────────────────────────────────
++  xai/grok-4.3        ?            ?/?
++  xai/grok-4          ?            ?/?
+
+openrouter: 3 added
+   model_name                              context  $/Mtok in/out
+─────────────────────────────────────────────────────────────────
++  openrouter/anthropic/claude-sonnet-4.6       1M           3/15
++  openrouter/anthropic/claude-sonnet-4.5       1M           3/15
++  openrouter/openai/gpt-5.5                 1.05M           5/30
+"""
+
+
+def test_show_details_prints_every_entry_then_asks_again(world: World) -> None:
+    # providers, "Show details", then Apply (asked again, without "Show details"), launch model
+    result = world.run(ENTER + DOWN + ENTER + ENTER + ENTER, "--no-enrich")
+
+    assert result.code == EXIT_OK, result.text
+    screen = screen_after_progress(result, world.config, "\nWritten:")
+    assert screen == SUMMARY_SCREEN + "\n" + DETAILS_SCREEN
+    assert of("xai", world.model_names()) == ["xai/grok-4.3", "xai/grok-4"]
+
+
+def test_details_flag_shows_the_tables_and_the_question_has_no_details_answer(
+    world: World,
+) -> None:
+    # the answers are Apply / Don't apply: DOWN is "Don't apply"
+    result = world.run(ENTER + DOWN + ENTER + ENTER, "--no-enrich", "--details")
+
+    assert result.code == EXIT_OK, result.text
+    screen = screen_after_progress(result, world.config, "Not applied:")
+    assert screen == SUMMARY_SCREEN + "\n" + DETAILS_SCREEN
+    assert not world.config.exists()
 
 
 def test_progress_lines_show_each_provider_with_its_model_count(world: World) -> None:
@@ -408,9 +485,59 @@ def test_the_wizard_creates_the_master_key_in_the_keyring_by_default(
         "  master key  the keyring (discovery-tui/LITELLM_MASTER_KEY)",
         f"To undo the config change: discovery-tui undo --config {world.config}",
     ]
-    again = world.run(ENTER * 3)  # found now: no question
+    # the config names the key's variable (never the key) in a general_settings at its end
+    assert world.config.read_text(encoding="utf-8").endswith(
+        "general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n"
+    )
+    shown = result.text.splitlines()
+    at = shown.index("general_settings")
+    assert shown[at - 1 : at + 2] == [
+        "",
+        "general_settings",
+        "  + master_key: os.environ/LITELLM_MASTER_KEY",
+    ]
+    assert f"{world.config}: 5 added, 6 aliases changed, 1 setting added." in shown
+    again = world.run(ENTER * 2)  # found now: no question, and nothing to change
     assert "Create one" not in again.text
+    assert f"{world.config}: nothing to change; 2 providers checked, all current." in again.text
     assert memory_keyring.store[("discovery-tui", "LITELLM_MASTER_KEY")] == key
+
+
+def test_the_master_key_reference_is_one_new_line_in_the_users_file(
+    world: World, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCOVERY_TUI_NO_KEYRING", "1")
+    assert world.run(ENTER * 3).code == EXIT_OK  # no keyring: entries only, no question
+    monkeypatch.delenv("DISCOVERY_TUI_NO_KEYRING")
+    mine = "general_settings:\n    database_url: x   # mine\n    # my note\n\n# the end\n"
+    with world.config.open("a", encoding="utf-8") as config:
+        config.write(mine)
+    before = world.config.read_text(encoding="utf-8")
+
+    result = world.run(ENTER * 4)  # providers, master key (yes), Apply, launch model
+
+    assert result.code == EXIT_OK, result.text
+    assert f"{world.config}: 1 setting added." in result.text.splitlines()
+    reference = "    master_key: os.environ/LITELLM_MASTER_KEY\n"
+    at = "    database_url: x   # mine\n"
+    assert world.config.read_text(encoding="utf-8") == before.replace(at, at + reference)
+    key = memory_keyring.store[("discovery-tui", "LITELLM_MASTER_KEY")]
+    assert key not in world.config.read_text(encoding="utf-8")
+
+
+def test_a_master_key_setting_of_the_user_is_never_replaced(
+    world: World, memory_keyring: MemoryKeyring
+) -> None:
+    world.config.write_text(
+        HAND_WRITTEN.replace("LITELLM_MASTER_KEY", "MY_PROXY_KEY"), encoding="utf-8"
+    )
+
+    result = world.run(ENTER * 4)  # the named variable is unset: a key is made for it
+
+    assert result.code == EXIT_OK, result.text
+    text = world.config.read_text(encoding="utf-8")
+    assert text.count("master_key") == 1 and "master_key: os.environ/MY_PROXY_KEY" in text
+    assert ("discovery-tui", "MY_PROXY_KEY") in memory_keyring.store
 
 
 def test_a_master_key_in_the_environment_means_no_question(
@@ -441,6 +568,42 @@ def test_without_a_keyring_the_master_key_export_lines_are_shown(world: World) -
     assert "  export LITELLM_MASTER_KEY='sk-...'" in result.text.splitlines()
     assert "  PowerShell: $env:LITELLM_MASTER_KEY = 'sk-...'" in result.text.splitlines()
     assert "secrets.token_urlsafe(32)" in result.text
+
+
+def test_the_master_key_commands_are_whole_lines_at_60_columns(world: World) -> None:
+    result = world.run(ENTER * 3, console_width=60)
+
+    shown = result.before("\n\n" + "ok ")
+    lines = [line.rstrip() for line in shown.split("any question.\n\n", 1)[1].splitlines()]
+    assert lines == [
+        "The proxy has no master key, and no keyring is available",
+        "here to keep one. Make one:",
+        "  python3 -c \"import secrets; print('sk-' + secrets.token_urlsafe(32))\"",
+        "and add it to your shell's startup file:",
+        "  export LITELLM_MASTER_KEY='sk-...'",
+        "  PowerShell: $env:LITELLM_MASTER_KEY = 'sk-...'",
+    ]
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_the_demo_preview_and_its_question_fit_40_rows(
+    world: World, memory_keyring: MemoryKeyring, width: int
+) -> None:
+    # the first run of README: a master key is made, so the preview has its setting too
+    result = world.run(ENTER * 4, "--demo", console_width=width)
+
+    assert result.code == EXIT_OK, result.text
+    lines = result.text.splitlines()
+    start = lines.index("Providers (entries: + added, ~ updated, - removed)")
+    end = next(i for i, line in enumerate(lines) if line.startswith(f"{world.config}: "))
+    preview = lines[start : end + 1]
+    question_rows = 4  # the question and its three answers
+    assert len(preview) + question_rows <= 40, "\n".join(preview)
+    assert all(len(line) <= width for line in preview if str(world.config) not in line)
+    assert "  + master_key: os.environ/LITELLM_MASTER_KEY" in preview
+    assert lines[end] == (
+        f"{world.config}: 29 added, 26 aliases changed, 16 fallbacks changed, 1 setting added."
+    )
 
 
 def test_the_first_screen_names_the_config_and_profile(world: World) -> None:
@@ -514,12 +677,12 @@ def test_ctrl_c_at_any_prompt_leaves_every_file_untouched(
 def test_declining_writes_nothing_but_keeps_the_launch_choice(world: World) -> None:
     world.config.write_text(HAND_WRITTEN, encoding="utf-8")
 
-    result = world.run(ENTER + "n" + ENTER)
+    result = world.run(ENTER + DOWN + DOWN + ENTER + ENTER)  # providers, Don't apply, launch
 
     assert result.code == EXIT_OK, result.text
     assert world.config.read_text(encoding="utf-8") == HAND_WRITTEN
     assert not world.config.with_name("config.yaml.bak").exists()
-    assert "Not applied" in result.text
+    assert f"Not applied: {world.config} stays as it is." in result.text.splitlines()
     assert world.launch_model() == "my-local"  # the only model of the unchanged config
     assert Profile.load(world.profile).last_refresh == {}
 
@@ -585,21 +748,28 @@ def test_a_failed_provider_keeps_its_entries_and_exits_3(world: World) -> None:
     assert world.run(ENTER * 3).code == EXIT_OK
     world.server.route("/xai/v1/models", Reply(401, json={"error": "bad key"}))
 
-    result = world.run(ENTER * 3)
+    result = world.run(ENTER * 3, console_width=200)
 
     assert result.code == EXIT_PARTIAL, result.text
     assert of("xai", world.model_names()) == ["xai/grok-4.3", "xai/grok-4"]
-    assert "failed" in result.text and "kept as is" in result.text
+    lines = result.text.splitlines()
+    assert f"{world.config}: nothing to change; 1 provider checked, all current." in lines
+    assert (
+        "xai failed, its entries were kept as is: xAI rejected the key (HTTP 401): "
+        "set XAI_API_KEY or run `discovery-tui keys set xai`"
+    ) in lines
     assert world.aliases()["grok"] == "xai/grok-4.3"
 
 
 def test_when_every_chosen_provider_fails_nothing_is_written(world: World) -> None:
     world.server.route("/xai/v1/models", Reply(401, json={"error": "bad key"}))
 
-    result = world.run(toggle("openrouter") + ENTER)  # xAI only: no further question
+    # xAI only: no further question
+    result = world.run(toggle("openrouter") + ENTER, console_width=200)
 
     assert result.code == EXIT_PARTIAL, result.text
-    assert "No chosen provider could be read" in result.text
+    line = f"{world.config}: no chosen provider could be read; nothing to change."
+    assert result.text.count("could be read") == 1 and line in result.text.splitlines()
     assert "Apply these changes" not in result.text
     assert not world.config.exists()
     assert world.launch_model() is None
@@ -620,19 +790,64 @@ def _plan(tmp: Path) -> Any:
     )
 
 
-@pytest.mark.parametrize(("keys", "answer"), [(ENTER, True), ("y", True), ("n", False)])
-def test_confirm_apply_defaults_to_yes(tmp_path: Path, keys: str, answer: bool) -> None:
+class RecordingPrompter(Prompter):
+    """Records each select question with its answers' titles (DummyOutput shows nothing)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.asked: list[tuple[str, list[str]]] = []
+
+    def select(self, message: str, options: Any, *, default: str, search: bool = False) -> str:
+        self.asked.append((message, [o.title for o in options if o is not None]))
+        return super().select(message, options, default=default, search=search)
+
+
+def ask(keys: str, plan: Any, *, details_shown: bool = False) -> tuple[bool, RecordingPrompter]:
+    from discovery_tui.commands.preview import ask_to_apply
+
+    console = Console(file=io.StringIO(), width=80)
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        prompter = Prompter(input=pipe, output=DummyOutput())
-        assert prompter.confirm(apply_question(_plan(tmp_path))) is answer
+        prompter = RecordingPrompter(input=pipe, output=DummyOutput())
+        return ask_to_apply(prompter, console, plan, details_shown=details_shown), prompter
 
 
-def test_confirm_apply_ctrl_c_is_cancelled(tmp_path: Path) -> None:
-    with create_pipe_input() as pipe:
-        pipe.send_text(CTRL_C)
-        with pytest.raises(Cancelled) as cancelled:
-            Prompter(input=pipe, output=DummyOutput()).confirm(apply_question(_plan(tmp_path)))
+@pytest.mark.parametrize(
+    ("keys", "answer", "asked_again"),
+    [(ENTER, True, False), (DOWN + DOWN + ENTER, False, False), (DOWN + ENTER + ENTER, True, True)],
+    ids=["apply", "dont-apply", "details-then-apply"],
+)
+def test_the_apply_question_defaults_to_apply(
+    tmp_path: Path, keys: str, answer: bool, asked_again: bool
+) -> None:
+    applied, prompter = ask(keys, _plan(tmp_path))
+
+    assert applied is answer
+    question = f"Apply these changes to {tmp_path / 'config.yaml'}?"
+    first = [
+        "Apply (creates config.yaml)",
+        "Show details (every entry, then ask again)",
+        "Don't apply",
+    ]
+    again = [(question, ["Apply (creates config.yaml)", "Don't apply"])] if asked_again else []
+    assert prompter.asked == [(question, first), *again]
+
+
+def test_the_apply_answer_names_the_backup_of_an_existing_file(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("model_list: []\n", encoding="utf-8")
+
+    applied, prompter = ask(ENTER, _plan(tmp_path), details_shown=True)
+
+    assert applied is True
+    assert prompter.asked[0][1] == [
+        "Apply (the previous file is kept as config.yaml.bak)",
+        "Don't apply",
+    ]
+
+
+def test_the_apply_question_ctrl_c_is_cancelled(tmp_path: Path) -> None:
+    with pytest.raises(Cancelled) as cancelled:
+        ask(CTRL_C, _plan(tmp_path))
     assert cancelled.value.exit_code == EXIT_INTERRUPTED
 
 
@@ -706,14 +921,24 @@ def preview_plan() -> Any:
 
 
 PREVIEW_80 = """\
-Providers
-provider    status  models  entries
-────────────────────────────────────────────────────────────────────────────────
-xai         ok           3  1 added, 1 removed; 1 kept as is
-openrouter  ok         412  1 added; 1 kept as is
-deepseek    failed          kept as is: DeepSeek rejected the key (HTTP 401):
-                            run `discovery-tui keys set deepseek`
-Not chosen, kept as is: groq.
+Providers (entries: + added, ~ updated, - removed)
+  xai         ok        3 models  +1 -1
+  openrouter  ok      412 models  +1
+  deepseek    failed              entries kept as is
+  Not chosen, kept as is: groq
+
+Aliases
+  xai's pick:
+    grok     xai/grok-3 -> xai/grok-4.3
+  openrouter's pick:
+    claude   -> openrouter/anthropic/claude-sonnet-4.6
+  removed:
+    mistral  openrouter/mistralai/mistral-medium -> removed
+
+config.yaml: 2 added, 1 removed, 3 aliases changed.
+"""
+
+DETAILS_80 = """\
 
 Best per family
 family  provider    by         model / why
@@ -723,32 +948,21 @@ grok    xai         llm        grok-4.3
 claude  openrouter  heuristic  anthropic/claude-sonnet-4.6
                                the only eligible candidate
 
-xai: 1 added, 1 removed; 1 kept as is
+xai: 1 added, 1 removed; 1 unchanged
    model_name    context  $/Mtok in/out
 ───────────────────────────────────────
 +  xai/grok-4.3       1M       1.25/2.5
 -  xai/grok-3
 
-openrouter: 1 added; 1 kept as is
+openrouter: 1 added; 1 unchanged
    model_name                                             context  $/Mtok in/out
 ────────────────────────────────────────────────────────────────────────────────
 +  openrouter/mistralai/mistr…truct-preview-experimental     262k        0.5/1.5
-
-Aliases
-alias    old -> new                                 context  $/Mtok in/out
-──────────────────────────────────────────────────────────────────────────
-grok     xai/grok-3
-         -> xai/grok-4.3                                 1M       1.25/2.5
-claude   -> openrouter/anthropic/claude-sonnet-4.6       1M           3/15
-mistral  openrouter/mistralai/mistral-medium
-         -> (removed)
-
-config.yaml: 2 added, 1 removed, 0 updated; 3 alias changes.
 """
 
 
-def render_text(plan: Any, width: int) -> str:
-    from discovery_tui.render.plan import render_plan
+def render_text(plan: Any, width: int, *, details: bool = True) -> str:
+    from discovery_tui.render.plan import render_preview
 
     console = Console(
         width=width,
@@ -758,15 +972,17 @@ def render_text(plan: Any, width: int) -> str:
         highlight=False,
         file=io.StringIO(),
     )
-    render_plan(plan, console)
+    render_preview(plan, console, details=details)
     return console.export_text()
 
 
 def test_the_preview_renders_exactly_in_80_columns() -> None:
-    text = render_text(preview_plan(), 80)
+    summary = render_text(preview_plan(), 80, details=False)
+    full = render_text(preview_plan(), 80)
 
-    assert "\n".join(line.rstrip() for line in text.splitlines()) + "\n" == PREVIEW_80
-    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "\n".join(line.rstrip() for line in summary.splitlines()) + "\n" == PREVIEW_80
+    assert "\n".join(line.rstrip() for line in full.splitlines()) + "\n" == PREVIEW_80 + DETAILS_80
+    assert max(len(line) for line in full.splitlines()) <= 80
 
 
 @pytest.mark.parametrize("width", [60, 80, 100])
@@ -804,6 +1020,32 @@ def test_last_refresh_text() -> None:
     assert last_refresh_text("yesterday") == "refreshed yesterday"
 
 
+def test_undo_after_the_wizard_created_the_config_moves_it_aside(world: World) -> None:
+    assert world.run(ENTER * 3).code == EXIT_OK
+    created = world.config.read_bytes()
+
+    def undo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "discovery_tui", "undo", "--config", str(world.config), "-y"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    moved = undo()
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.splitlines()[-1] == (
+        f"Moved {world.config} aside to config.yaml.bak (run `discovery-tui undo` again to "
+        "bring it back)."
+    )
+    assert not world.config.exists()
+    assert world.config.with_name("config.yaml.bak").read_bytes() == created
+    back = undo()
+    assert back.returncode == 0, back.stderr
+    assert world.config.read_bytes() == created
+
+
 def test_without_a_terminal_it_exits_2_and_names_the_command(tmp_path: Path) -> None:
     config, profile = tmp_path / "config.yaml", tmp_path / "profile.yaml"
     env = {k: v for k, v in os.environ.items() if k != "CI"}
@@ -828,10 +1070,11 @@ def test_an_edit_made_while_the_wizard_asks_is_kept(world: World) -> None:
     edit = "litellm_settings:\n  drop_params: true  # edited while the wizard asked\n"
 
     class EditingPrompter(Prompter):
-        def confirm(self, message: str, *, default: bool = True) -> bool:
-            with world.config.open("a", encoding="utf-8") as config:
-                config.write(edit)
-            return True
+        def select(self, message: str, options: Any, *, default: str, search: bool = False) -> str:
+            if message.startswith("Apply these changes"):
+                with world.config.open("a", encoding="utf-8") as config:
+                    config.write(edit)
+            return super().select(message, options, default=default, search=search)
 
     args = build_parser().parse_args(
         ["--no-llm", "--config", str(world.config), "--profile", str(world.profile)]

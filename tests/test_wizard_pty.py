@@ -120,10 +120,16 @@ def test_enter_through_every_prompt_in_a_real_terminal(terminal: Terminal) -> No
     rest = plain(child.before)
 
     assert child.exitstatus == 0, rest
-    # The added models were on the screen before the question.
-    added = [" ".join(line.split()) for line in shown.splitlines()]
-    for name in ("xai/grok-4.3", "openrouter/anthropic/claude-sonnet-4.6"):
-        assert any(line.startswith(f"+ {name} ") for line in added), shown
+    # The summary was on the screen before the question; the tables were not.
+    lines = [line.rstrip() for line in shown.splitlines()]
+    start = lines.index("Providers (entries: + added, ~ updated, - removed)")
+    assert lines[start : start + 3] == [
+        "Providers (entries: + added, ~ updated, - removed)",
+        "  xai         ok      3 models  +2",
+        "  openrouter  ok      4 models  +3",
+    ]
+    assert f"{terminal.config}: 5 added, 6 aliases changed." in lines
+    assert "Best per family" not in shown
     assert "discovery-tui launch" in rest
     doc = ConfigDocument.load(terminal.config)
     names = doc.model_names()
@@ -132,6 +138,30 @@ def test_enter_through_every_prompt_in_a_real_terminal(terminal: Terminal) -> No
     launch = Profile.load(terminal.profile).launch_model
     assert launch is not None
     assert launch in doc.aliases() or launch in names
+
+
+def test_show_details_at_the_question_then_apply(terminal: Terminal) -> None:
+    child = terminal.spawn()
+    child.expect("Which providers should be refreshed")
+    child.send("\r")
+    child.expect("Apply these changes")
+    child.expect("Don't apply")  # the first question is on the screen
+    child.send("\x1b[B\r")  # Show details
+    child.expect("Best per family")
+    child.expect("Apply these changes")  # asked again, after the tables
+    details = plain(child.before)
+    child.send("\r")
+    child.expect("Which model should Claude Code launch with")
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 0, plain(child.before)
+    added = [" ".join(line.split()) for line in details.splitlines()]
+    for name in ("xai/grok-4.3", "openrouter/anthropic/claude-sonnet-4.6"):
+        assert any(line.startswith(f"+ {name} ") for line in added), details
+    assert "family  provider    by         model / why" in details
+    assert terminal.config.exists()
 
 
 def test_ctrl_c_at_the_first_prompt_writes_nothing(terminal: Terminal) -> None:

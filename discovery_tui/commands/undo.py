@@ -92,6 +92,8 @@ def _undo(args: argparse.Namespace, io: Io, path: Path, backup: Path) -> UndoRes
     """Show what the restore changes, ask, and swap (under the lock, held by :func:`run`)."""
     from discovery_tui.render.undo import show_summary
 
+    if not backup.exists() and path.exists():
+        return move_created_aside(args, io, path, backup)
     state = read_state(path, backup)
     if state.current == state.backup:
         return UndoResult(f"{path} is the same as {backup.name}: nothing to undo.")
@@ -116,10 +118,7 @@ def read_state(path: Path, backup: Path) -> State:
 
     backup_text = read_text(backup)
     if backup_text is None:
-        raise ConfigError(
-            f"No backup to restore: {backup} does not exist (refresh keeps the previous "
-            f"version of {path.name} there when it writes)"
-        )
+        raise ConfigError(no_backup_message(path, backup, []))
     ConfigDocument.load(backup)  # a broken backup is named with its line, and not restored
     return State(path, backup, read_text(path), backup_text)
 
@@ -202,17 +201,11 @@ def entries_and_aliases(path: Path, text: str | None) -> tuple[dict[str, object]
 
 
 def confirmed(args: argparse.Namespace, state: State, io: Io) -> bool:
-    if args.yes:
-        return True
-    from discovery_tui.options import is_interactive
-
-    if not is_interactive():
-        raise UsageError(
-            f"undo needs a terminal to confirm: add --yes to restore {state.backup_path}"
-        )
-    return io.prompter.confirm(
+    return ask(
+        args,
+        io,
         f"Restore {state.path} from {state.backup_path.name}? (undo again to go back)",
-        default=False,
+        fix=f"add --yes to restore {state.backup_path}",
     )
 
 
@@ -277,3 +270,69 @@ def restored_message(state: State) -> str:
         f"Restored {state.path} from {state.backup_path.name}; the replaced version is now "
         f"{state.backup_path.name} (run `discovery-tui undo` again to go back)."
     )
+
+
+# --------------------------------------------------------------------------- a file it created
+
+
+def move_created_aside(args: argparse.Namespace, io: Io, path: Path, backup: Path) -> UndoResult:
+    """No backup because discovery-tui created the file (there was none before): undo moves it
+    aside to the backup's name, so ``undo`` again brings it back. A file that also holds
+    entries discovery-tui did not write is left where it is."""
+    from discovery_tui.render.undo import created_lines
+
+    names, foreign = created_entries(path)
+    if foreign or not names:
+        raise ConfigError(no_backup_message(path, backup, foreign))
+    for line in created_lines(path, backup.name, names):
+        io.screen.line(line)
+    question = f"Move {path} aside to {backup.name}? (undo again to bring it back)"
+    if not ask(args, io, question, fix=f"add --yes to move {path} aside"):
+        return UndoResult(f"Nothing moved: {path} stays as it is.")
+    if path.is_symlink():
+        raise ConfigError(
+            f"{path} is a link: undo does not move links; remove the link by hand to undo"
+        )
+    try:
+        os.replace(path, backup)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot move {path} to {backup} ({exc.strerror or exc}): make the folder "
+            "writable; nothing was moved"
+        ) from exc
+    return UndoResult(
+        f"Moved {path} aside to {backup.name} (run `discovery-tui undo` again to bring it back)."
+    )
+
+
+def created_entries(path: Path) -> tuple[list[str], list[str]]:
+    """(entries discovery-tui wrote, entries it did not write) of the config, by model_name."""
+    from discovery_tui.configfile import ConfigDocument
+
+    state = ConfigDocument.load(path).state()
+    foreign = [name for name in state.model_names if None in state.holders.get(name, {None})]
+    mine = [name for name in state.model_names if name not in foreign]
+    return mine, foreign
+
+
+def no_backup_message(path: Path, backup: Path, foreign: list[str]) -> str:
+    message = (
+        f"No backup to restore: {backup} does not exist (refresh keeps the previous version of "
+        f"{path.name} there when it writes)"
+    )
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        message += f"; {path.name} holds entries discovery-tui did not write ({shown}), so undo "
+        message += "leaves it where it is"
+    return message
+
+
+def ask(args: argparse.Namespace, io: Io, question: str, *, fix: str) -> bool:
+    """``--yes``, or the question on a terminal (default no); without a terminal: exit 2."""
+    if args.yes:
+        return True
+    from discovery_tui.options import is_interactive
+
+    if not is_interactive():
+        raise UsageError(f"undo needs a terminal to confirm: {fix}")
+    return io.prompter.confirm(question, default=False)

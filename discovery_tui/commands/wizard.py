@@ -13,7 +13,7 @@ returns, and writes through the same functions as `refresh`. Prompts go through 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,18 +26,17 @@ from discovery_tui.errors import (
     Cancelled,
     UsageError,
 )
-from discovery_tui.plan import Plan, names_after
+from discovery_tui.plan import Plan
 from discovery_tui.profile import Profile
 from discovery_tui.prompt import Option, Prompter
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from discovery_tui.apply import ApplyTarget
     from discovery_tui.fetch import CatalogSource
     from discovery_tui.pipeline import Computation, RunOptions
+    from discovery_tui.plan import WantedSetting
     from discovery_tui.providers.base import ProviderSpec
-    from discovery_tui.render.wizard import Targets
+    from discovery_tui.render.console import Console
     from discovery_tui.settings import KeySource, ResolvedKey
 
 KEY_STATE_TEXT: dict[KeySource, str] = {
@@ -147,8 +146,16 @@ def start_session(args: argparse.Namespace, prompter: Prompter, console: Console
 
 
 def _run(session: Session) -> int:
+    from discovery_tui.commands.wizard_end import (
+        print_next_steps,
+        report_failures,
+        save_launch_model,
+        targets_of,
+    )
     from discovery_tui.commands.wizard_keys import ensure_key, store_new_keys
+    from discovery_tui.commands.wizard_launch import ask_launch_model
     from discovery_tui.commands.wizard_master import ask_master_key, store_master_key
+    from discovery_tui.render.console import say
     from discovery_tui.render.wizard import show_targets
 
     show_targets(targets_of(session), session.console)
@@ -156,25 +163,17 @@ def _run(session: Session) -> int:
     chosen = [name for name in chosen if ensure_key(session, name)]
     ask_master_key(session)
     if not chosen:
-        session.console.print(f"No provider left: {session.options.config_path} stays as it is.")
-        launch = ask_launch_model(session, *current_names(session))
-        save_launch_model(session, launch)
+        say(session.console, f"No provider left: {session.options.config_path} stays as it is.")
+        save_launch_model(session, ask_launch_model(session, None))
         store_master_key(session)
         print_next_steps(session)
         return EXIT_OK
-    from discovery_tui.render.plan import apply_question
-
     computation = fetch_with_progress(session, chosen)
     plan = preview(session, computation)
-    approved = plan.has_changes and session.prompter.confirm(apply_question(plan))
+    approved = plan.has_changes and ask_apply(session, plan, computation)
     if plan.has_changes and not approved:
-        session.console.print(f"Not applied: {plan.config_path} stays as it is.")
-    from discovery_tui.commands.wizard_launch import launch_facts
-
-    state = session.target.state()
-    aliases, models = names_after(state, plan if approved else None)
-    facts = launch_facts(state, plan if approved else None)
-    launch = ask_launch_model(session, aliases, models, facts)
+        say(session.console, f"Not applied: {plan.config_path} stays as it is.")
+    launch = ask_launch_model(session, plan if approved else None)
     if plan.has_changes and not approved:
         save_launch_model(session, launch)
     else:
@@ -258,60 +257,42 @@ def fetch_with_progress(session: Session, chosen: Sequence[str]) -> Computation:
         fetching = compute(
             options, session.profile, on_fetched=board.on_fetched, source=session.source
         )
-        return asyncio.run(fetching)
+        computation = asyncio.run(fetching)
+    return replace(computation, settings=wanted_settings(session))
+
+
+def wanted_settings(session: Session) -> tuple[WantedSetting, ...]:
+    """The config's reference to a master key created in this run (``os.environ/VAR``; the
+    key itself goes to the keyring only), where the config names none."""
+    from discovery_tui.plan import master_key_setting
+
+    if session.new_master_key is None:
+        return ()
+    variable, _ = session.new_master_key
+    return (master_key_setting(variable),)
 
 
 # --------------------------------------------------------------------------- screen 4: preview
 
 
 def preview(session: Session, computation: Computation) -> Plan:
+    """The summary (the tables too with ``--details``), as ``refresh`` shows it."""
+    from discovery_tui.commands.preview import show_preview
     from discovery_tui.plan import build_plan
-    from discovery_tui.render.plan import render_plan
 
     plan = build_plan(session.target.state(), computation)
     session.console.print()
-    render_plan(plan, session.console)
-    if not plan.refreshed:  # "nothing to change" is the summary's line (said once)
-        session.console.print("No chosen provider could be read: the config stays as it is.")
+    show_preview(plan, session.console, computation, details=session.args.details)
     return plan
 
 
-# --------------------------------------------------------------------------- screen 5: launch
+def ask_apply(session: Session, plan: Plan, computation: Computation) -> bool:
+    """Apply / Show details / Don't apply (details are not offered again after --details)."""
+    from discovery_tui.commands.preview import ask_to_apply
 
-
-def current_names(session: Session) -> tuple[dict[str, str], list[str]]:
-    return names_after(session.target.state(), None)  # the config as it is
-
-
-def launch_default(current: str | None, values: Sequence[str]) -> str:
-    for candidate in (current, "claude", "default"):
-        if candidate and candidate in values:
-            return candidate
-    return values[0]
-
-
-def ask_launch_model(
-    session: Session,
-    aliases: Mapping[str, str],
-    models: Sequence[str],
-    facts: Mapping[str, Mapping[str, object]] | None = None,
-) -> str | None:
-    """One row per model (aliases, context, price), the current one preselected; None: no model."""
-    from discovery_tui.commands.wizard_launch import launch_facts, launch_rows, row_titles
-
-    if not aliases and not models:
-        session.console.print("The config has no models yet: no launch model to choose.")
-        return None
-    if facts is None:
-        facts = launch_facts(session.target.state(), None)
-    rows = launch_rows(aliases, models, facts, current=session.profile.launch_model)
-    options = [Option(r.value, title) for r, title in zip(rows, row_titles(rows), strict=True)]
-    default = launch_default(session.profile.launch_model, [o.value for o in options])
-    return session.prompter.select(
-        "Which model should Claude Code launch with? (type to filter)",
-        options,
-        default=default,
-        search=True,
+    details_shown = bool(session.args.details)
+    return ask_to_apply(
+        session.prompter, session.console, plan, computation, details_shown=details_shown
     )
 
 
@@ -348,52 +329,3 @@ def apply_and_record(
         session.record("profile", str(session.profile.path))
 
 
-def save_launch_model(session: Session, launch: str | None) -> None:
-    from discovery_tui.profile import save_profile
-
-    if launch is None or not session.may_write_profile:
-        return
-    save_profile(session.profile.path, {"launch_model": launch})
-    session.record("profile", str(session.profile.path))
-
-
-# --------------------------------------------------------------------------- the end
-
-
-def targets_of(session: Session) -> Targets:
-    from discovery_tui.render.wizard import Targets
-
-    path = session.options.config_path
-    profile = session.profile.path if session.may_write_profile else None
-    return Targets(config_path=path, config_exists=path.exists(), profile_path=profile)
-
-
-def print_next_steps(session: Session) -> None:
-    from discovery_tui.render.wizard import NextSteps, show_next_steps, show_written
-
-    path = session.options.config_path
-    show_written(session.written, undo_command(session), session.console)
-    if not path.exists():
-        return
-    steps = NextSteps(
-        config_path=path,
-        proxy_command=session.profile.proxy.command,
-        launch_flags=(("--config", session.args.config), ("--profile", session.args.profile)),
-        launch_choice_saved=session.may_write_profile,
-    )
-    show_next_steps(steps, session.console)
-
-
-def undo_command(session: Session) -> str | None:
-    """``discovery-tui undo --config PATH`` when this run wrote the config, else None."""
-    from discovery_tui.render.wizard import quote
-
-    if not any(kind == "config" for kind, _ in session.written):
-        return None
-    return f"discovery-tui undo --config {quote(session.options.config_path)}"
-
-
-def report_failures(session: Session, plan: Plan) -> None:
-    from discovery_tui.render.wizard import show_failures
-
-    show_failures(plan, session.console)

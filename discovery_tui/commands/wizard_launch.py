@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from discovery_tui.formatting import context_text, price_per_million, shorten_middle
 
 if TYPE_CHECKING:
+    from discovery_tui.commands.wizard import Session
     from discovery_tui.ownership import TargetState
     from discovery_tui.plan import Plan
 
@@ -107,3 +108,36 @@ def row_titles(rows: Sequence[LaunchRow]) -> list[str]:
         parts += [f"{row.context:>{context_width}}"] if context_width else []
         titles.append("  ".join([*parts, row.price]).rstrip())
     return titles
+
+
+# --------------------------------------------------------------------------- the question
+
+
+def launch_default(current: str | None, values: Sequence[str]) -> str:
+    for candidate in (current, "claude", "default"):
+        if candidate and candidate in values:
+            return candidate
+    return values[0]
+
+
+def ask_launch_model(session: Session, plan: Plan | None) -> str | None:
+    """One row per model the config serves after ``plan`` (None: as it is now), the current
+    launch model preselected; None when the config has no model to launch with."""
+    from discovery_tui.plan import names_after
+    from discovery_tui.prompt import Option
+
+    state = session.target.state()
+    aliases, models = names_after(state, plan)
+    if not aliases and not models:
+        session.console.print("The config has no models yet: no launch model to choose.")
+        return None
+    facts = launch_facts(state, plan)
+    rows = launch_rows(aliases, models, facts, current=session.profile.launch_model)
+    options = [Option(r.value, title) for r, title in zip(rows, row_titles(rows), strict=True)]
+    default = launch_default(session.profile.launch_model, [o.value for o in options])
+    return session.prompter.select(
+        "Which model should Claude Code launch with? (type to filter)",
+        options,
+        default=default,
+        search=True,
+    )

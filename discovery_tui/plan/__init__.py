@@ -7,7 +7,8 @@ because a name is not ours; aliases and fallbacks set and removed) and notes on 
 alone. An apply target (the config file; a proxy's model API) performs exactly these edits.
 
 Modules: ``model`` (the data), ``entries`` (wanted entries, three-way merge), ``aliases``,
-``fallbacks``, ``retirements``, ``build`` (build_plan, names_after).
+``fallbacks``, ``retirements``, ``settings`` (wanted settings: the master key's reference),
+``build`` (build_plan, names_after).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from discovery_tui.plan.model import (
     ProviderOutcome,
     Retirement,
 )
+from discovery_tui.plan.settings import SettingChange, WantedSetting, master_key_setting
 
 __all__ = [
     "AliasChange",
@@ -51,12 +53,15 @@ __all__ = [
     "PlanNote",
     "ProviderOutcome",
     "Retirement",
+    "SettingChange",
+    "WantedSetting",
     "build_plan",
     "conflicting_names",
     "entries_for",
     "entry_changes",
     "entry_for",
     "key_edits",
+    "master_key_setting",
     "merge_entry",
     "names_after",
     "plain",

@@ -9,6 +9,7 @@ from discovery_tui.plan.entries import conflicting_names, entry_changes, kept_ed
 from discovery_tui.plan.fallbacks import plan_fallbacks
 from discovery_tui.plan.model import KeptEdit, Plan, PlanNote, Retirement
 from discovery_tui.plan.retirements import retirements
+from discovery_tui.plan.settings import setting_changes
 
 if TYPE_CHECKING:
     from discovery_tui.ownership import TargetState
@@ -62,6 +63,7 @@ def build_plan(state: TargetState, computation: Computation) -> Plan:
         kept=tuple(kept),
         retirements=tuple(retired),
         notes=tuple(all_notes(kept, aliases.notes, fallbacks.notes, retired, state)),
+        setting_changes=setting_changes(state, computation.settings),
     )
 
 

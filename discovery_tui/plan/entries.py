@@ -61,6 +61,8 @@ def entry_for(model: Model, spec: ProviderSpec, *, api_base: str | None) -> Entr
         "supports_reasoning": model.supports_reasoning,
         "supports_vision": ("image" in model.input_modalities) or None,
         "release_date": model.released.isoformat() if model.released else None,
+        # LiteLLM's key for the day the model is retired: doctor warns without a fetch
+        "deprecation_date": model.expires.isoformat() if model.expires else None,
     }
     info.update({key: value for key, value in optional.items() if value is not None})
     return Entry(model.litellm_model, spec.name, params, info)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from discovery_tui.models import Entry, Model, Pick
 from discovery_tui.ownership import RECORD_KEY, Section
+from discovery_tui.plan.settings import SettingChange
 
 if TYPE_CHECKING:
     from discovery_tui.families import NewLine
@@ -165,6 +166,7 @@ class Plan:
     kept: tuple[KeptEdit, ...] = ()
     retirements: tuple[Retirement, ...] = ()
     notes: tuple[PlanNote, ...] = ()
+    setting_changes: tuple[SettingChange, ...] = ()  # plan/settings.py (the master key's reference)
 
     def names(self, kind: ChangeKind) -> list[str]:
         return [change.model_name for change in self.changes if change.kind == kind]
@@ -179,7 +181,9 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.changes or self.alias_changes or self.fallback_changes)
+        return bool(
+            self.changes or self.alias_changes or self.fallback_changes or self.setting_changes
+        )
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -187,5 +191,10 @@ class Plan:
 
     def same_edits(self, other: Plan) -> bool:
         """Whether ``other`` makes exactly the same edits (what a user approved)."""
-        mine = (self.changes, self.alias_changes, self.fallback_changes)
-        return mine == (other.changes, other.alias_changes, other.fallback_changes)
+        mine = (self.changes, self.alias_changes, self.fallback_changes, self.setting_changes)
+        return mine == (
+            other.changes,
+            other.alias_changes,
+            other.fallback_changes,
+            other.setting_changes,
+        )

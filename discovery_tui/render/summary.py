@@ -37,6 +37,9 @@ def summary_lines(
         lines += _wrapped(f"Not chosen, kept as is: {', '.join(skipped)}", width, INDENT)
     if plan.alias_changes:
         lines += ["", "Aliases", *alias_lines(plan, width)]
+    for section in dict.fromkeys(change.section for change in plan.setting_changes):
+        changes = [c for c in plan.setting_changes if c.section == section]
+        lines += ["", section, *(f"{INDENT}+ {c.key}: {c.value}" for c in changes)]
     if notes:
         lines += ["", *notes]
     return [*lines, "", closing_line(plan)]
@@ -63,6 +66,8 @@ def closing_line(plan: Plan) -> str:
         counts.append(f"{moves} alias{'es' if moves != 1 else ''} changed")
     if plan.fallback_changes:
         counts.append(f"{len(plan.fallback_changes)} fallbacks changed")
+    if plan.setting_changes:
+        counts.append(f"{len(plan.setting_changes)} setting{_s(len(plan.setting_changes))} added")
     return f"{plan.config_path}: {', '.join(counts)}."
 
 

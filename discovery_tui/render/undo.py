@@ -56,3 +56,15 @@ def show_summary(
         screen.line(line)
     screen.line("")
     show_diff(lines, backup_name, screen)
+
+
+def created_lines(path: object, backup_name: str, names: Sequence[str]) -> list[str]:
+    """What undo can do for a config discovery-tui created (there is no backup: no file was
+    there before)."""
+    shown = ", ".join(names[:6]) + (f", and {len(names) - 6} more" if len(names) > 6 else "")
+    return [
+        f"{path} has no backup: discovery-tui created it (there was no file before).",
+        f"  entries it wrote: {len(names)}: {shown}",
+        f"undo can move it aside to {backup_name}; `discovery-tui undo` again brings it back.",
+        "",
+    ]

@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from discovery_tui.commands.wizard import WizardResult
     from discovery_tui.plan import Plan
-    from discovery_tui.render.console import Screen
+    from discovery_tui.render.console import Console, Screen
 
 
 def show(result: WizardResult, screen: Screen) -> None:
@@ -46,15 +44,18 @@ def show_targets(targets: Targets, console: Console) -> None:
 
 
 def show_master_key_export(variable: str, console: Console) -> None:
-    """No keyring: the line to add to the shell's startup file (the key is the user's to make)."""
+    """No keyring: the line to add to the shell's startup file (the key is the user's to make).
+    Commands are lines of their own, never wrapped, to copy."""
+    from discovery_tui.render.console import say
+
     make = "python3 -c \"import secrets; print('sk-' + secrets.token_urlsafe(32))\""
     console.print(
-        f"The proxy has no master key and no keyring is available here to keep one: make one "
-        f"with `{make}` and add it to your shell's startup file:",
-        markup=False,
+        "The proxy has no master key, and no keyring is available here to keep one. Make one:"
     )
-    console.print(f"  export {variable}='sk-...'", markup=False, soft_wrap=True)
-    console.print(f"  PowerShell: $env:{variable} = 'sk-...'", markup=False, soft_wrap=True)
+    say(console, f"  {make}")
+    console.print("and add it to your shell's startup file:")
+    say(console, f"  export {variable}='sk-...'")
+    say(console, f"  PowerShell: $env:{variable} = 'sk-...'")
 
 
 def show_written(written: Sequence[tuple[str, str]], undo: str | None, console: Console) -> None:
@@ -104,8 +105,13 @@ def show_next_steps(steps: NextSteps, console: Console) -> None:
 
 
 def show_failures(plan: Plan, console: Console) -> None:
+    """A line per failed provider, with its reason and fix (escaped: never read as markup)."""
+    from rich.markup import escape
+
     for outcome in plan.failed:
-        console.print(f"[red]{outcome.name} failed[/], its entries were kept: {outcome.error}")
+        reason = escape(outcome.error or "no reason given")
+        name = escape(outcome.name)
+        console.print(f"[red]{name} failed[/], its entries were kept as is: {reason}")
 
 
 def show_replanned(path: Path, console: Console, *, applied: bool) -> None:
