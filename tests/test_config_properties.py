@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.models import OWNER_KEY, Entry
+from discovery_tui.ownership import RECORD_KEY
 from discovery_tui.plan import conflicting_names
 
 P = "openrouter"
@@ -218,3 +219,171 @@ def test_a_refresh_changes_only_what_it_owns_and_twice_is_once(case: Case) -> No
 
         assert not refresh(path, case)
         assert path.read_bytes() == once
+
+
+# --- shared nodes, user edits and shadowing hand entries (issue 11 item 8) --------------------
+
+GATEWAY = "http://gw.local/v1"
+USER_PRICE = 7.7e-06
+USER_BASE = "http://corp.example/v1"
+
+
+@dataclass
+class SharedCase:
+    text: str
+    first: list[Entry]  # the refresh that writes the records
+    second: list[Entry]  # the next refresh (new catalog prices)
+    price_edits: list[str]  # owned names whose price the user changes between the two
+    base_edits: list[str]  # owned names the user gives an api_base between the two
+
+
+def p_entry(name: str, price: float) -> Entry:
+    params = {"model": name, "api_key": "os.environ/OPENROUTER_API_KEY"}
+    return Entry(name, P, params, {"mode": "chat", "input_cost_per_token": price, OWNER_KEY: P})
+
+
+def shared_entry(lines: list[str], name: str, owner: str | None, style: str, anchor: bool) -> None:
+    tail = f"  # c-{len(lines)}" if owner is None else ""  # an owned entry's line may go
+    lines.append(f"  - model_name: {name}{tail}")
+    head = "    litellm_params:" + (" &gw" if anchor else "")
+    if style == "alias" and not anchor:
+        lines.append("    litellm_params: *gw")
+    elif style == "merge" and not anchor:
+        lines += ["    litellm_params:", "      <<: *gw", f"      model: {name}"]
+    else:
+        lines += [head, f"      model: {name}", f"      api_base: {GATEWAY}"]
+        lines.append("      api_key: os.environ/GW_KEY")
+    if owner is not None:
+        lines += [
+            "    model_info:",
+            "      input_cost_per_token: 3.0e-06",
+            f"      {OWNER_KEY}: {owner}",
+        ]
+
+
+@st.composite
+def shared_cases(draw: Any) -> SharedCase:
+    owned = draw(st.lists(st.sampled_from(P_NAMES), unique=True, min_size=1, max_size=5))
+    hand = draw(st.lists(st.sampled_from(HAND_NAMES), unique=True, max_size=3))
+    styles = st.sampled_from(["plain", "alias", "merge"])
+    holder = draw(st.sampled_from(["hand-anchor", *owned]))  # who defines &gw
+    lines = ["# c-0 head", "model_list:"]
+    if holder == "hand-anchor":
+        shared_entry(lines, "hand-anchor", None, "plain", anchor=True)
+    for name in sorted(owned, key=lambda n: n != holder):  # the anchor before its uses
+        style = "plain" if name == holder else draw(styles)
+        shared_entry(lines, name, P, style, anchor=name == holder)
+    for name in hand:
+        shared_entry(lines, name, None, draw(st.sampled_from(["plain", "alias"])), anchor=False)
+    lines += ["general_settings:  # c-end", "  master_key: os.environ/LITELLM_MASTER_KEY"]
+    first = [p_entry(n, draw(st.sampled_from(PRICES))) for n in owned]
+    kept = draw(st.lists(st.sampled_from(owned), unique=True))
+    extra = draw(st.lists(st.sampled_from(P_NAMES), unique=True, max_size=2))
+    second = [p_entry(n, draw(st.sampled_from(PRICES))) for n in dict.fromkeys(kept + extra)]
+    return SharedCase(
+        "\n".join(lines) + "\n",
+        first,
+        second,
+        draw(st.lists(st.sampled_from(owned), unique=True, max_size=2)),
+        draw(st.lists(st.sampled_from(owned), unique=True, max_size=2)),
+    )
+
+
+def user_edit(text: str, name: str, *, price: bool) -> str:
+    """The user's hand edit of one owned entry: a negotiated price, or a corporate gateway."""
+    lines = text.split("\n")
+    start = next(
+        i
+        for i, line in enumerate(lines)
+        if line.endswith(f"model_name: {name}") or (f"model_name: {name}  #" in line)
+    )
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].startswith(("  - ", "gen"))),
+        len(lines),
+    )
+    for i in range(start, end):
+        if price and lines[i].strip().startswith("input_cost_per_token:"):
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines[i] = f"{indent}input_cost_per_token: {USER_PRICE!r}  # c-negotiated"
+            return "\n".join(lines)
+        if not price and lines[i].strip().startswith("api_base:"):
+            lines[i] = lines[i].split("api_base:")[0] + f"api_base: {USER_BASE}"
+            return "\n".join(lines)
+        if not price and lines[i].strip() == f"model: {name}" and "api_base" not in text:
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines.insert(i + 1, f"{indent}api_base: {USER_BASE}")
+            return "\n".join(lines)
+    return text  # not an explicit entry (kept as it is): nothing to edit
+
+
+def hand_data(text: str) -> Any:
+    """The hand-written entries and other sections, resolved (aliases followed)."""
+    from ruamel.yaml import YAML
+
+    data = plain(YAML(typ="safe").load(text))
+    data["model_list"] = [
+        e for e in data["model_list"] if (e.get("model_info") or {}).get(OWNER_KEY) != P
+    ]
+    return data
+
+
+def run_refresh(path: Path, entries: list[Entry]) -> ConfigDocument:
+    doc = ConfigDocument.load(path)
+    doc.apply(replace_providers=[P], entries=entries, aliases={})
+    doc.write()
+    return doc
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shared_cases())
+def test_a_refresh_keeps_shared_nodes_and_the_users_edits_and_twice_is_once(
+    case: SharedCase,
+) -> None:
+    with tempfile.TemporaryDirectory() as folder, mock.patch("os.fsync"):
+        path = Path(folder) / "config.yaml"
+        path.write_text(case.text)
+        run_refresh(path, case.first)
+        edited = path.read_text()
+        for name in case.price_edits:
+            edited = user_edit(edited, name, price=True)
+        for name in case.base_edits:
+            edited = user_edit(edited, name, price=False)
+        path.write_text(edited)
+        before = ConfigDocument.load(path)
+        pinned = {name for _, name in before.pinned_entries()}
+        was = before.owned_entries().get(P, {})
+
+        doc = run_refresh(path, case.second)
+        once = path.read_text()
+
+        assert hand_data(once) == hand_data(edited)  # hand entries, anchors resolved, sections
+        assert COMMENT.findall(once) == COMMENT.findall(edited)
+        now = ConfigDocument.load(path).owned_entries().get(P, {})
+        clashes = set(conflicting_names(before.state(), case.second))
+        for wanted in case.second:
+            name = wanted.model_name
+            if name in clashes:
+                assert name not in now or name in was
+                continue
+            if name in pinned:
+                assert now[name] == was[name]  # defines the hand entries' anchor: as it is
+                continue
+            params, info = now[name]["litellm_params"], now[name]["model_info"]
+            # a user's edit is kept where the tool had recorded what it wrote; an entry it
+            # never wrote (it was pinned by the hand entries' anchor then) counts as untouched
+            old = was.get(name, {"litellm_params": {}, "model_info": {}})
+            recorded = RECORD_KEY in old["model_info"]
+            if recorded and old["model_info"].get("input_cost_per_token") == USER_PRICE:
+                assert info["input_cost_per_token"] == USER_PRICE  # kept your edit
+            else:
+                assert info["input_cost_per_token"] == wanted.model_info["input_cost_per_token"]
+            user_base = recorded and old["litellm_params"].get("api_base") == USER_BASE
+            assert params.get("api_base") == (USER_BASE if user_base else None)
+            assert params["api_key"] == "os.environ/OPENROUTER_API_KEY"
+        for name in was:
+            if name not in {e.model_name for e in case.second} and name not in pinned:
+                assert name not in now  # gone from the catalog: removed
+        assert doc.notes == []
+
+        assert not run_refresh(path, case.second).write()
+        assert path.read_text() == once  # twice is once

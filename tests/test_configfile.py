@@ -11,7 +11,8 @@ from discovery_tui.configfile import ConfigDocument
 from discovery_tui.errors import ConfigError
 from discovery_tui.models import OWNER_KEY, Entry
 from discovery_tui.ownership import OwnedEntry
-from discovery_tui.plan import KeyEdit, conflicting_names, key_edits
+from discovery_tui.plan import FallbackChange, KeyEdit, Plan, conflicting_names, key_edits
+from discovery_tui.plan.entries import fresh_record
 
 KEY = "os.environ/OPENROUTER_API_KEY"
 
@@ -72,6 +73,11 @@ litellm_settings:
 """
 
 
+def rec(wanted: Entry, indent: str = "      ") -> str:
+    """The three-way record line the tool ends an entry's model_info with."""
+    return f"{indent}discovery_tui_written: {fresh_record(wanted)}\n"
+
+
 def write(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8"))
@@ -104,6 +110,10 @@ def test_refresh_updates_in_place_removes_inserts_and_keeps_the_rest(tmp_path: P
         CONFIG.replace("      api_base: http://127.0.0.1:9000/api/v1\n", "")
         .replace("3.0e-06", "2.5e-06")
         .replace(
+            "      discovery_tui: openrouter\n\n",
+            "      discovery_tui: openrouter\n" + rec(entries[0]) + "\n",
+        )
+        .replace(
             """\
   - model_name: openrouter/gone
     litellm_params:
@@ -123,7 +133,8 @@ def test_refresh_updates_in_place_removes_inserts_and_keeps_the_rest(tmp_path: P
       input_cost_per_token: 1.0e-06
       supports_vision: true
       discovery_tui: openrouter
-""",
+"""
+            + rec(entries[1]),
         )
         .replace(
             "    claude: openrouter/a\n    hidden-one: {model: openrouter/a,",
@@ -158,7 +169,7 @@ def test_refresh_of_one_provider_touches_only_its_entries(tmp_path: Path) -> Non
     assert refresh(path, [grok], {}, providers=("xai",))
     assert path.read_text() == CONFIG.replace(
         "      mode: chat\n      discovery_tui: xai\n",
-        "      mode: chat\n      max_input_tokens: 256000\n      discovery_tui: xai\n",
+        "      mode: chat\n      max_input_tokens: 256000\n      discovery_tui: xai\n" + rec(grok),
     )
 
 
@@ -171,8 +182,14 @@ def test_a_refresh_with_nothing_new_writes_nothing(tmp_path: Path) -> None:
         {"model": "xai/grok-4", "api_key": "os.environ/XAI_API_KEY"},
         {"mode": "chat", OWNER_KEY: "xai"},
     )
+    # a file of a version before the three-way record gets the record once, as its only edit
+    assert refresh(path, [same], {"mine-alias": "mine"}, providers=("xai",))
+    recorded = text.replace("      discovery_tui: xai\n", "      discovery_tui: xai\n" + rec(same))
+    assert path.read_text() == recorded  # even what ruamel.yaml would normalise (the ``~``)
+    assert (tmp_path / "config.yaml.bak").read_text() == text
+    (tmp_path / "config.yaml.bak").unlink()
     assert not refresh(path, [same], {"mine-alias": "mine"}, providers=("xai",))
-    assert path.read_text() == text  # even what ruamel.yaml would normalise (the ``~``)
+    assert path.read_text() == recorded
     assert not (tmp_path / "config.yaml.bak").exists()
 
 
@@ -186,6 +203,7 @@ def test_user_keys_of_an_owned_entry_survive(tmp_path: Path) -> None:
         "my_note": "keep me",
         "supports_reasoning": True,
         OWNER_KEY: "openrouter",
+        "discovery_tui_written": fresh_record(entry("openrouter/a", supports_reasoning=True)),
     }
 
 
@@ -201,7 +219,8 @@ def test_new_entries_go_after_the_providers_last_entry_in_the_given_order(tmp_pa
         "xai/grok-4",
     ]
     text = path.read_text()
-    assert "      discovery_tui: openrouter\n  # xai below\n  - model_name: xai/grok-4" in text
+    tail = rec(entry("openrouter/y")) + "  # xai below\n  - model_name: xai/grok-4"
+    assert "      discovery_tui: openrouter\n" + tail in text
     assert (
         "# before the first entry\n\n  # hand-written entries below\n  - model_name: mine" in text
     )
@@ -220,7 +239,7 @@ def test_entries_of_a_provider_new_to_the_file_are_appended(tmp_path: Path) -> N
         "    litellm_params:\n"
         "      model: gemini/gemini-2.5-pro\n"
         "    model_info:\n"
-        "      discovery_tui: gemini\n",
+        "      discovery_tui: gemini\n" + rec(gem),
     )
 
 
@@ -259,8 +278,14 @@ def test_the_plan_updates_only_entries_whose_owned_keys_differ(tmp_path: Path) -
     state = ConfigDocument.load(write(tmp_path, CONFIG)).state()
 
     def edits(wanted: Entry) -> tuple[KeyEdit, ...] | None:
+        """The edits besides the three-way record, which an entry of a file written before
+        the record gets once, as its last edit (what the tool writes: nothing is the user's)."""
         current = state.owned.get(wanted.provider, {}).get(wanted.model_name)
-        return None if current is None else key_edits(current, wanted)
+        if current is None:
+            return None
+        found = key_edits(current, wanted)
+        assert found[-1] == KeyEdit("model_info", "discovery_tui_written", fresh_record(wanted))
+        return found[:-1]
 
     same = Entry(
         "openrouter/gone",
@@ -381,7 +406,7 @@ def test_aliases_into_empty_router_settings(tmp_path: Path) -> None:
         "router_settings:\n  model_group_alias:\n    claude: openrouter/a\nmodel_list:\n"
         "  - model_name: openrouter/a\n    litellm_params:\n      model: openrouter/a\n"
         f"      api_key: {KEY}\n    model_info:\n      mode: chat\n"
-        "      discovery_tui: openrouter\n"
+        "      discovery_tui: openrouter\n" + rec(entry("openrouter/a"))
     )
 
 
@@ -443,7 +468,8 @@ def test_new_entries_follow_the_files_indentation(tmp_path: Path) -> None:
         "        model_info:\n"
         "            mode: chat\n"
         "            discovery_tui: openrouter\n"
-        "general_settings:",
+        + rec(entry("openrouter/a"), " " * 12)
+        + "general_settings:",
     ).replace("-   model_name: openrouter", "    -   model_name: openrouter") + (
         "router_settings:\n    model_group_alias:\n        claude: openrouter/a\n"
     )
@@ -452,6 +478,7 @@ def test_new_entries_follow_the_files_indentation(tmp_path: Path) -> None:
     assert path2.read_text().endswith(
         "- model_name: openrouter/a\n  litellm_params:\n    model: openrouter/a\n"
         f"    api_key: {KEY}\n  model_info:\n    mode: chat\n    discovery_tui: openrouter\n"
+        + rec(entry("openrouter/a"), "    ")
     )
 
 
@@ -460,10 +487,9 @@ def test_a_new_file_uses_the_litellm_docs_style(tmp_path: Path) -> None:
     path.parent.mkdir()
     doc = ConfigDocument.load(path)
     assert doc.model_names() == [] and doc.aliases() == {}
+    wanted = entry("openrouter/a", input_cost_per_token=1.5e-07, max_input_tokens=1000000)
     doc.apply(
-        replace_providers=["openrouter"],
-        entries=[entry("openrouter/a", input_cost_per_token=1.5e-07, max_input_tokens=1000000)],
-        aliases={"claude": "openrouter/a"},
+        replace_providers=["openrouter"], entries=[wanted], aliases={"claude": "openrouter/a"}
     )
     assert doc.write()
     assert path.read_text() == (
@@ -477,7 +503,8 @@ def test_a_new_file_uses_the_litellm_docs_style(tmp_path: Path) -> None:
         "      input_cost_per_token: 1.5e-07\n"
         "      max_input_tokens: 1000000\n"
         "      discovery_tui: openrouter\n"
-        "router_settings:\n"
+        + rec(wanted)
+        + "router_settings:\n"
         "  model_group_alias:\n"
         "    claude: openrouter/a\n"
     )
@@ -510,7 +537,9 @@ def test_document_markers_crlf_and_bom_are_kept(tmp_path: Path) -> None:
     refresh(path, [entry("openrouter/a")], {})
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf# before the marker\r\n---\r\nmodel_list:")
-    assert raw.endswith(b"discovery_tui: openrouter\r\n...\r\n# after the end\r\n")
+    record = rec(entry("openrouter/a")).strip().encode()
+    tail = b"\r\n...\r\n# after the end\r\n"
+    assert raw.endswith(b"discovery_tui: openrouter\r\n      " + record + tail)
     assert b"\n" not in raw.replace(b"\r\n", b"")
     assert not refresh(path, [entry("openrouter/a")], {})
 
@@ -558,7 +587,7 @@ def test_the_line_number_counts_a_preamble(tmp_path: Path) -> None:
         ),
         ("router_settings: [1]\n", "router_settings is a list, not a mapping"),
         ("router_settings:\n  model_group_alias: [a]\n", "line 2: model_group_alias is a list"),
-        ("a: 1\na: 2\n", "line 2, column 1"),
+        ("model_list: []\nmodel_list: []\n", "line 2: `model_list` is written 2 times"),
         ("a: 1\n---\nb: 2\n", "line 2, column 1: but found another document"),
     ],
 )
@@ -567,7 +596,7 @@ def test_shapes_litellm_cannot_use_are_refused(tmp_path: Path, text: str, proble
     with pytest.raises(ConfigError) as info:
         ConfigDocument.load(path)
     assert problem in str(info.value)
-    assert str(info.value).endswith("fix it") or "fix the YAML" in str(info.value)
+    assert str(info.value).endswith(("fix it", "run again")) or "fix the YAML" in str(info.value)
     assert path.read_text() == text
 
 
@@ -631,3 +660,189 @@ def test_write_keeps_the_mode_and_a_symlink(tmp_path: Path) -> None:
     assert "openrouter/gone" not in real.read_text()
     assert real.stat().st_mode & 0o777 == 0o640
     assert (tmp_path / "config.yaml.bak").read_text() == CONFIG
+
+
+# --- fallbacks (P2's FallbackChange) ---------------------------------------------------------
+
+FALLBACKS = """\
+model_list: []
+router_settings:
+  routing_strategy: simple-shuffle   # mine
+  fallbacks:
+    # my own, first
+    - "my-gpt": ["openai/gpt-4o" ,  "azure/gpt-4o"]   # the user's spelling
+    - claude: [anthropic/claude-sonnet-4-5]
+    - mine-block:
+        - openai/a
+        - openai/b
+    - grok: [xai/grok-4]  # note on grok
+  # after the fallbacks
+litellm_settings:
+  drop_params: true
+"""
+
+
+def execute_fallbacks(path: Path, *changes: FallbackChange) -> ConfigDocument:
+    doc = ConfigDocument.load(path)
+    doc.execute(
+        Plan(path, (), (), {}, (), fallback_changes=tuple(changes))  # only fallbacks change
+    )
+    return doc
+
+
+def test_fallback_items_are_added_replaced_and_removed_on_their_own_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, FALLBACKS)
+    doc = execute_fallbacks(
+        path,
+        FallbackChange("claude", ("anthropic/claude-sonnet-4-5",), ("a/b", "c/d")),
+        FallbackChange("grok", ("xai/grok-4",), None),
+        FallbackChange("gemini", None, ("gemini/gemini-2.5-pro",)),
+    )
+    assert doc.spliced() is not None, "fell back to the full dump"
+    assert doc.write()
+    assert path.read_text() == FALLBACKS.replace(
+        "    - claude: [anthropic/claude-sonnet-4-5]\n", "    - claude: [a/b, c/d]\n"
+    ).replace(
+        "    - grok: [xai/grok-4]  # note on grok\n", "    - gemini: [gemini/gemini-2.5-pro]\n"
+    )
+    state = ConfigDocument.load(path).state()
+    assert state.fallbacks == {
+        "my-gpt": ("openai/gpt-4o", "azure/gpt-4o"),
+        "claude": ("a/b", "c/d"),
+        "mine-block": ("openai/a", "openai/b"),
+        "gemini": ("gemini/gemini-2.5-pro",),
+    }
+
+
+def test_the_last_fallback_removed_leaves_an_empty_list_and_the_comments(tmp_path: Path) -> None:
+    text = "router_settings:\n  fallbacks:  # ours\n    # c\n    - claude: [a/b]\nx: 1\n"
+    path = write(tmp_path, text)
+    doc = execute_fallbacks(path, FallbackChange("claude", ("a/b",), None))
+    assert doc.spliced() is not None and doc.write()
+    assert path.read_text() == "router_settings:\n  fallbacks: []  # ours\n    # c\nx: 1\n"
+    assert ConfigDocument.load(path).state().fallbacks == {}
+
+
+def test_fallbacks_are_created_where_there_were_none(tmp_path: Path) -> None:
+    path = write(tmp_path, "model_list: []\nrouter_settings:\n  num_retries: 2\n# end\n")
+    doc = execute_fallbacks(path, FallbackChange("claude", None, ("a/b",)))
+    assert doc.spliced() is not None and doc.write()
+    assert path.read_text() == (
+        "model_list: []\nrouter_settings:\n  num_retries: 2\n  fallbacks:\n"
+        "    - claude: [a/b]\n# end\n"
+    )
+
+
+def test_a_shared_fallbacks_list_is_copied_before_the_edit(tmp_path: Path) -> None:
+    text = (
+        "router_settings:\n  fallbacks: &fb\n    - claude: [a/b]\n"
+        "litellm_settings:\n  my_copy: *fb\n"
+    )
+    path = write(tmp_path, text)
+    execute_fallbacks(path, FallbackChange("gpt", None, ("c/d",))).write()
+    doc = ConfigDocument.load(path)
+    assert doc.section("litellm_settings") == {"my_copy": [{"claude": ["a/b"]}]}
+    assert doc.state().fallbacks == {"claude": ("a/b",), "gpt": ("c/d",)}
+
+
+def test_an_item_appended_to_a_flow_fallbacks_list_keeps_the_users_spelling(
+    tmp_path: Path,
+) -> None:
+    text = 'router_settings:\n  fallbacks: [{ "a": ["b"] }]   # mine\n'
+    path = write(tmp_path, text)
+    doc = execute_fallbacks(path, FallbackChange("claude", None, ("x/y", "z/w")))
+    assert doc.spliced() is not None and doc.write()
+    assert path.read_text() == (
+        'router_settings:\n  fallbacks: [{ "a": ["b"] }, {claude: [x/y, z/w]}]   # mine\n'
+    )
+
+
+# --- a key written twice (LiteLLM: the last one wins, silently) -------------------------------
+
+TWICE = """\
+litellm_settings:
+  drop_params: true
+  set_verbose: true
+model_list:
+  - model_name: mine
+    litellm_params: {model: x/y}
+litellm_settings:   # added later
+  drop_params: false
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+"""
+
+
+def test_a_duplicate_section_the_tool_does_not_edit_is_explained_and_kept(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, TWICE)
+    doc = ConfigDocument.load(path)
+    assert doc.notes == [
+        f"{path} line 7: `litellm_settings` is written 2 times in one mapping (lines 1 and 7); "
+        "LiteLLM loads the file and uses only the last one, line 7: "
+        "`litellm_settings:   # added later / drop_params: false`; "
+        "it ignores line 1: `litellm_settings: / drop_params: true / set_verbose: true`. "
+        "discovery-tui left both as they are; merge them into one `litellm_settings:` so the "
+        "file says what LiteLLM does"
+    ]
+    wanted = [entry("openrouter/a")]
+    doc.apply(replace_providers=["openrouter"], entries=wanted, aliases={"claude": "mine"})
+    assert doc.write()
+    text = path.read_text()
+    lines = TWICE.splitlines(keepends=True)
+    after_mine = text.split("    litellm_params: {model: x/y}\n")[1]
+    added = entry_block = after_mine.split("litellm_settings:")[0]
+    assert added.startswith("  - model_name: openrouter/a\n")
+    assert text == "".join(lines[:6]) + added + "".join(lines[6:]) + (
+        "router_settings:\n  model_group_alias:\n    claude: mine\n"
+    )
+    assert entry_block.endswith(rec(entry("openrouter/a")))
+    assert not refresh(path, [entry("openrouter/a")], {"claude": "mine"})  # twice is once
+
+
+def test_a_duplicate_section_the_tool_writes_is_refused_with_what_litellm_uses(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "router_settings:\n  model_group_alias:\n    claude: mine\n"
+        "model_list: []\nrouter_settings:\n  num_retries: 3\n"
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        ConfigDocument.load(path)
+    assert str(info.value) == (
+        f"{path} line 5: `router_settings` is written 2 times in one mapping (lines 1 and 5); "
+        "LiteLLM loads the file and uses only the last one, line 5: "
+        "`router_settings: / num_retries: 3`; it ignores line 1: "
+        "`router_settings: / model_group_alias: / claude: mine`. discovery-tui writes into "
+        "router_settings and cannot keep both: merge them into one `router_settings:` (or "
+        "delete the one you do not want), then run again"
+    )
+    assert path.read_text() == text
+
+
+def test_a_key_value_never_appears_in_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-env-secret-0001")
+    text = (
+        "model_list:\n  - model_name: a\n    litellm_params:\n      model: x/y\n"
+        "      api_key: sk-live-0123456789\n      api_key: 'sk-or-env-secret-0001'\n"
+        "general_settings:\n  master_key: sk-1234\n"
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        ConfigDocument.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path} line 6: `api_key` is written 2 times in one mapping")
+    assert "line 6: `api_key: ***`" in message and "line 5: `api_key: ***`" in message
+    assert "discovery-tui does not guess which one you meant" in message
+    for secret in ("sk-live-0123456789", "sk-or-env-secret-0001", "0123456789"):
+        assert secret not in message
+    path.write_text("general_settings:\n  master_key: *my-master-2024\n")  # ruamel quotes it
+    with pytest.raises(ConfigError) as broken:
+        ConfigDocument.load(path)
+    assert str(broken.value) == (
+        f"{path} line 2, column 15: found undefined alias '***' (not valid YAML): fix the YAML"
+    )

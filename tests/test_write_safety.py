@@ -32,7 +32,7 @@ def test_full_disk_for_the_config_but_not_the_backup_changes_nothing(
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", write)
-    with pytest.raises(ConfigError, match="the disk is full.*was left unchanged"):
+    with pytest.raises(ConfigError, match=r"the disk is full.*was left unchanged"):
         fileio.atomic_write_text(path, big.decode(), backup=True)
     assert path.read_text() == "model_list: []  # current\n"
     assert bak.read_text() == "model_list: []  # the version before\n"

@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from discovery_tui.configfile.dialect import plain, round_trip_yaml
+from discovery_tui.configfile.duplicates import (
+    Duplicate,
+    note,
+    parse_config,
+    refusal,
+    scrub_message,
+    top_lines,
+)
 from discovery_tui.configfile.edits import (
     alias_table,
     alias_target,
@@ -23,6 +31,7 @@ from discovery_tui.configfile.edits import (
     edit_fallbacks,
 )
 from discovery_tui.configfile.layout import Layout, is_blank_or_comment
+from discovery_tui.configfile.setting_edits import edit_settings
 from discovery_tui.configfile.sharing import (
     has_anchors,
     pinned,
@@ -33,16 +42,18 @@ from discovery_tui.configfile.sharing import (
 from discovery_tui.configfile.splice import capture, splice
 from discovery_tui.configfile.textmap import Capture, Text
 from discovery_tui.configfile.validation import owner_of, validate
+from discovery_tui.configfile.verify import edited_windows_match
 from discovery_tui.errors import ConfigError
-from discovery_tui.fileio import atomic_write_text
-from discovery_tui.ownership import OwnedEntry, TargetState
-from discovery_tui.yamlio import parse, read_bytes, restore_hint
+from discovery_tui.fileio import atomic_write_text, recover_swap
+from discovery_tui.ownership import OwnedEntry, TargetState, fallback_table
+from discovery_tui.plan.settings import SETTING_SECTIONS
+from discovery_tui.yamlio import read_bytes, restore_hint
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
 
     from discovery_tui.models import Entry
-    from discovery_tui.plan import AliasChange, EntryChange, Plan
+    from discovery_tui.plan import AliasChange, EntryChange, Plan, SettingChange
 
 
 class ConfigDocument:
@@ -63,6 +74,11 @@ class ConfigDocument:
         self._edits = 0
         self._reemit: set[int] = set()
         self._planned: tuple[Sequence[EntryChange], Sequence[AliasChange]] = ((), ())
+        self._settings: Sequence[SettingChange] = ()
+        # what :meth:`write` found and reported (an interrupted undo's copy moved aside)
+        self.notes: list[str] = []
+        # top-level keys written twice that LiteLLM reads last-wins (both kept as they are)
+        self.duplicates: list[Duplicate] = []
 
     # ----------------------------------------------------------------------------- loading
     @classmethod
@@ -80,13 +96,19 @@ class ConfigDocument:
         layout, body = Layout.split(path, raw)
         offset = layout.preamble.count("\n")
         fix = restore_hint(path, "fix the YAML")
-        data = parse(path, body, fix=fix, yaml=round_trip_yaml(), line_offset=offset)
+        data, duplicates = parse_config(path, body, offset=offset, fix=fix)
         if data is None:
             if all(is_blank_or_comment(line) for line in body.splitlines()):
                 layout.preamble += body  # only comments: keep them above what is added
             data = CommentedMap()
-        validate(path, data, line_offset=offset)
-        return cls(path, data, raw=raw, layout=layout)
+        try:
+            validate(path, data, line_offset=offset)
+        except ConfigError as exc:
+            raise ConfigError(scrub_message(str(exc), body)) from exc
+        document = cls(path, data, raw=raw, layout=layout)  # type: ignore[arg-type]
+        document.duplicates = duplicates
+        document.notes.extend(note(path, d) for d in duplicates)
+        return document
 
     def changed_on_disk(self) -> bool:
         """Whether the file no longer holds the bytes :meth:`load` read (an edit since then).
@@ -118,6 +140,8 @@ class ConfigDocument:
                     plain(item["model_info"]),
                 )
                 owned.setdefault(owner, {})[str(name)] = entry
+        router = self._data.get("router_settings")
+        fallbacks = router.get("fallbacks") if isinstance(router, Mapping) else None
         return TargetState(
             path=self.path,
             owned=owned,
@@ -125,6 +149,9 @@ class ConfigDocument:
             model_names=tuple(self.model_names()),
             aliases=self.aliases(),
             exists=self._raw is not None,
+            fallbacks=fallback_table(plain(fallbacks)),
+            pinned=frozenset(self.pinned_entries()),
+            settings={k: plain(v) for k, v in self._data.items() if k in SETTING_SECTIONS},
         )
 
     def owned_entries(self) -> dict[str, dict[str, dict[str, Any]]]:
@@ -158,7 +185,15 @@ class ConfigDocument:
         """Perform ``plan``'s edits in memory (nothing is written); the plan must have been
         built from this document's :meth:`state`."""
         self._edit(plan.changes, plan.alias_changes)
-        if edit_fallbacks(self._data, plan.fallback_changes):  # P2's quick start (P2-api.md)
+        self._settings = plan.setting_changes
+        if edit_settings(self._data, plan.setting_changes):
+            self._dirty = True
+            self._state = None
+        if not plan.fallback_changes:
+            return
+        if has_anchors(self._raw):
+            unshare_aliases(self._data, "fallbacks")
+        if edit_fallbacks(self._data, plan.fallback_changes):
             self._dirty = True
             self._state = None
 
@@ -188,7 +223,8 @@ class ConfigDocument:
     def _edit(self, changes: Sequence[EntryChange], aliases: Sequence[AliasChange]) -> None:
         self._edits += 1
         if self._edits == 1 and self._raw is not None and self._data:
-            self._capture = capture(self._data, self._text(), self._layout.indent, changes)
+            tops = top_lines(self.duplicates)
+            self._capture = capture(self._data, self._text(), self._layout.indent, changes, tops)
         else:
             self._capture = None
         changes = self._unshare(changes, aliases)
@@ -251,11 +287,15 @@ class ConfigDocument:
         document; else None (then :meth:`dump` writes the whole file)."""
         if self._capture is None or self._raw is None:
             return None
-        text = splice(self._capture, self._data, *self._planned, self._reemit)
+        text = splice(self._capture, self._data, *self._planned, self._reemit, self._settings)
         if text is None:
             return None
         full = ("\ufeff" if self._layout.bom else "") + text
-        return full if _same_data(self._layout, text, self._data) else None
+        quick = None  # parse only the edited windows where nothing is shared (see .verify)
+        if not self.duplicates and not has_anchors(self._raw):
+            quick = edited_windows_match(self._capture, self._data)
+        same = quick or _same_data(self._layout, text, self._data, bool(self.duplicates))
+        return full if same else None
 
     def _text(self) -> Text:
         assert self._raw is not None
@@ -278,10 +318,16 @@ class ConfigDocument:
             )
         if not self._dirty:
             return False
-        text = self.spliced() or self.dump()
+        text = self.spliced()
+        if text is None and self.duplicates:  # the full dump would keep only one copy
+            raise ConfigError(refusal(self.path, self.duplicates[0]) + "; nothing was written")
+        text = text or self.dump()
         data = text.encode("utf-8")
         if data == current:
             return False
+        recovered = recover_swap(self.path, finish=False)
+        if recovered is not None:
+            self.notes.append(recovered.message)
         atomic_write_text(self.path, text, backup=backup and current is not None)
         self._raw = data
         self._dirty = False
@@ -296,14 +342,16 @@ class ConfigDocument:
                 yield item
 
 
-def _same_data(layout: Layout, text: str, data: CommentedMap) -> bool:
+def _same_data(layout: Layout, text: str, data: CommentedMap, duplicates: bool) -> bool:
     """Whether ``text`` (a spliced file) loads as exactly ``data`` (the edited document)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     _, body = Layout.split(Path("config.yaml"), text.encode("utf-8"))
+    yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = duplicates  # as :func:`.duplicates.parse_config` read it
     try:
-        loaded = YAML(typ="safe").load(body)
+        loaded = yaml.load(body)
     except YAMLError:
         return False
     return bool(plain(loaded) == plain(data))

@@ -10,8 +10,8 @@ writes through a node that something it does not own also uses.
 - An owned entry that *defines* an anchor that another node uses is left as it is (not
   updated, not removed): editing it would change what the other user sees. :func:`pinned`
   names such entries, so the state can report them.
-- ``router_settings.model_group_alias`` shared with another section is copied before the
-  tool's alias edits, so they do not appear in the other section.
+- ``router_settings.model_group_alias`` or ``fallbacks`` shared with another section is
+  copied before the tool's edits, so they do not appear in the other section.
 Unused anchors are kept (nothing here removes an anchor).
 """
 
@@ -105,14 +105,17 @@ def _borrows(node: Any, item: Any, first: Mapping[int, int]) -> bool:
     )
 
 
-def unshare_aliases(data: Any) -> bool:
-    """Copy ``router_settings.model_group_alias`` if another node uses it too; True if so."""
+def unshare_aliases(data: Any, key: str = "model_group_alias") -> bool:
+    """Copy ``router_settings.<key>`` (the alias table, or ``fallbacks``) if another node
+    uses it, or it uses or merges one; True if so."""
     router = data.get("router_settings") if isinstance(data, Mapping) else None
-    table = router.get("model_group_alias") if isinstance(router, MutableMapping) else None
-    if not isinstance(router, MutableMapping) or not isinstance(table, Mapping):
+    table = router.get(key) if isinstance(router, MutableMapping) else None
+    if not isinstance(router, MutableMapping) or not isinstance(table, (Mapping, list)):
         return False
     uses, _ = usage(data)
-    if uses.get(id(table), 0) <= 1 and not getattr(table, "merge", None):
+    nested = table.values() if isinstance(table, Mapping) else table
+    shared = any(uses.get(id(v), 0) > 1 for v in nested if isinstance(v, (Mapping, list)))
+    if uses.get(id(table), 0) <= 1 and not _merges(table) and not shared:
         return False
-    router["model_group_alias"] = to_yaml(plain(table))
+    router[key] = to_yaml(plain(table))
     return True

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from discovery_tui.configfile.dialect import plain
-from discovery_tui.configfile.splice_router import router_ops
+from discovery_tui.configfile.setting_edits import settings_ops
+from discovery_tui.configfile.splice_router import capture_fallbacks, router_ops
 from discovery_tui.configfile.textmap import (
     Capture,
     Op,
@@ -42,7 +43,7 @@ from discovery_tui.configfile.validation import owner_of
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
 
-    from discovery_tui.plan import AliasChange, EntryChange
+    from discovery_tui.plan import AliasChange, EntryChange, SettingChange
 
 SECTIONS = ("litellm_params", "model_info")
 
@@ -52,13 +53,18 @@ def capture(
     text: Text,
     indent: tuple[int, int, int],
     changes: Sequence[EntryChange],
+    hidden_tops: Sequence[int] = (),
 ) -> Capture:
-    """Where the entries, sections and aliases the plan touches stand in ``text``."""
+    """Where the entries, sections and aliases the plan touches stand in ``text``.
+    ``hidden_tops``: file lines of top-level keys the data does not show (a key written
+    twice), where the section before them ends too."""
     cap = Capture(text, indent, top_keys=[str(k) for k in data])
-    limits = _top_limits(data, text)
+    limits = _top_limits(data, text, hidden_tops)
     if limits is None:
         cap.supported = False
         return cap
+    cap.limits = limits
+    cap.key_lines = {k: pos[0] for k in data if (pos := key_line(text, data, k)) is not None}
     seq = data.get("model_list")
     if isinstance(seq, list) and seq and not is_flow(seq):
         cap.items = list(seq)
@@ -80,6 +86,7 @@ def capture(
         cap.router_spans = key_spans(text, router, limits["router_settings"])
         cap.router_col = _col(text, router)
         cap.router_values = {str(k): value_pos(text, router, k) for k in own_keys(router)}
+        capture_fallbacks(cap, router)
         table = router.get("model_group_alias")
         if cap.router_spans is not None and isinstance(table, Mapping) and table:
             last = cap.router_spans["model_group_alias"][1] + 1
@@ -100,7 +107,9 @@ def _nested_value(text: Text, node: Any, key: str) -> tuple[int, int] | None:
     return None if is_flow(node) or key not in node else value_pos(text, node, key)
 
 
-def _top_limits(data: CommentedMap, text: Text) -> dict[str, int] | None:
+def _top_limits(
+    data: CommentedMap, text: Text, hidden: Sequence[int]
+) -> dict[str, int] | None:
     """Top-level key -> the file line where the next top-level key starts (or the body end)."""
     lines: list[tuple[str, int]] = []
     for key in data:
@@ -108,9 +117,10 @@ def _top_limits(data: CommentedMap, text: Text) -> dict[str, int] | None:
         if pos is None:
             return None
         lines.append((str(key), pos[0]))
+    starts = sorted({line for _, line in lines} | set(hidden))
     limits: dict[str, int] = {}
-    for index, (key, _) in enumerate(lines):
-        limits[key] = lines[index + 1][1] if index + 1 < len(lines) else text.body_end
+    for key, line in lines:
+        limits[key] = next((s for s in starts if s > line), text.body_end)
     return limits
 
 
@@ -153,6 +163,7 @@ def splice(
     changes: Sequence[EntryChange],
     aliases: Sequence[AliasChange],
     reemit: set[int],
+    settings: Sequence[SettingChange] = (),
 ) -> str | None:
     """The original text with the plan's edits made in place; None when a shape is not
     handled. ``reemit``: ids of owned entries to write whole (un-shared in memory)."""
@@ -164,9 +175,12 @@ def splice(
         return None
     if not router_ops(cap, data, aliases, ops, new_sections):
         return None
+    if not settings_ops(cap, data, settings, ops, new_sections):
+        return None
     if new_sections:
         at = cap.text.back_to_content(cap.text.body_end - 1, -1) + 1
         ops.append(Op(at, at, tuple(block_lines(cap, "".join(new_sections)))))
+    cap.ops = list(ops)  # for the verification of the edited windows (see :mod:`.verify`)
     return apply_ops(cap.text, ops)
 
 
@@ -213,7 +227,7 @@ def _entry_ops(
             if block is None:
                 return False
             ops.append(Op(cap.starts[index], _item_end(cap, index) + 1, tuple(block)))
-    if removed == len(cap.items) and not added:
+    if cap.items and removed == len(cap.items) and not added:
         return _emptied_list(cap, ops)
     return _insert_ops(cap, seq, added, index_of, ops)
 

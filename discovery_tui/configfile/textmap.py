@@ -197,6 +197,16 @@ class Capture:
     alias_flows: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # {model: X}
     top_keys: list[str] = field(default_factory=list)
     supported: bool = True
+    # router_settings.fallbacks as a block list: its items, their dash lines, plain values and
+    # the position of a one-line item's value (``- claude: [a, b]``)
+    fallback_items: list[Any] = field(default_factory=list)
+    fallback_starts: list[int] = field(default_factory=list)
+    fallback_plain: list[Any] = field(default_factory=list)
+    fallback_values: list[tuple[int, int] | None] = field(default_factory=list)
+    # top-level key -> its line, and the line where the next top-level key starts
+    key_lines: dict[str, int] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)
+    ops: list[Op] = field(default_factory=list)  # the last splice's line edits
 
 
 def replace_scalar(
@@ -220,7 +230,6 @@ def dump_node(cap: Capture, node: Mapping[str, Any]) -> str:
     stream = io.StringIO()
     round_trip_yaml(cap.indent).dump(CommentedMap(node), stream)
     return stream.getvalue()
-
 
 
 def has_anchor(node: Any) -> bool:
