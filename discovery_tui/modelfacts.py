@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from discovery_tui.models import OWNER_KEY
@@ -27,6 +28,8 @@ class TargetFacts:
     output_cost: float | None = None
     reasoning: bool | None = None  # model_info.supports_reasoning (None: not said)
     drops_reasoning: bool = False  # additional_drop_params removes thinking/reasoning_effort
+    expires: date | None = None  # model_info.deprecation_date (ISO day)
+    owned: bool = False  # model_info carries discovery-tui's mark
 
 
 def target_facts(entries: Iterable[Any]) -> dict[str, TargetFacts]:
@@ -62,7 +65,21 @@ def _facts(
         output_cost=_float(info.get("output_cost_per_token")),
         reasoning=reasoning if isinstance(reasoning, bool) else None,
         drops_reasoning=bool(dropped & REASONING_DROPS),
+        expires=_day(info.get("deprecation_date")),
+        owned=isinstance(owner, str) and bool(owner),
     )
+
+
+def _day(value: Any) -> date | None:
+    """An ISO day as YAML reads it: a date, or a string (a timestamp keeps its day)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10]) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _int(value: Any) -> int | None:

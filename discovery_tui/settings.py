@@ -130,7 +130,5 @@ from discovery_tui.secrets import SECRET_ENV_VARS, known_secrets  # noqa: E402, 
 
 
 def missing_key_error(spec: ProviderSpec) -> DiscoveryError:
-    var = spec.key_env or f"{spec.name.upper()}_API_KEY"
-    return DiscoveryError(
-        f"No key for {spec.name}: set {var} or run `discovery-tui keys set {spec.name}`"
-    )
+    var, name = spec.key_variable, spec.name
+    return DiscoveryError(f"No key for {name}: set {var} or run `discovery-tui keys set {name}`")

@@ -260,3 +260,18 @@ def test_typing_a_key_shows_asterisks_in_a_real_terminal(tmp_path: Any) -> None:
     child.expect("STORED True 0")
     child.expect(pexpect.EOF)
     assert "xai-typed-4242" not in screen.getvalue()
+
+
+def test_the_key_variable_of_a_keyless_hyphenated_provider_follows_one_rule() -> None:
+    """settings and keys name the same variable: ``ProviderSpec.key_variable`` (``-`` -> ``_``)."""
+    from dataclasses import replace
+
+    from discovery_tui.commands.keys import variable_of
+    from discovery_tui.settings import missing_key_error
+
+    spec = replace(PROVIDERS["xai"], name="my-server", key_env=None)
+
+    assert variable_of(spec) == "MY_SERVER_API_KEY"
+    assert str(missing_key_error(spec)) == (
+        "No key for my-server: set MY_SERVER_API_KEY or run `discovery-tui keys set my-server`"
+    )

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from discovery_tui.commands.doctor_checks import (
     key_checks,
     listing,
     picker_check,
+    retirement_checks,
 )
 from discovery_tui.commands.doctor_launch import launch_checks
 from discovery_tui.errors import EXIT_ERROR, EXIT_OK
@@ -113,6 +115,8 @@ def run_checks(
         config, checks = remote_config_checks(client, options.proxy_url, options.master_key_env)
     else:
         config, checks = config_checks(options.config_path)
+    if config is not None:
+        checks += retirement_checks(config, today=options.today or date.today())
     live = probe(client, options.proxy_url, "/health/liveliness") == 200
     if config is not None:
         checks += key_checks(config, options.providers, proxy_live=live)

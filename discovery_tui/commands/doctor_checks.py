@@ -1,11 +1,14 @@
 """doctor's checks on config.yaml itself (no network): it parses, aliases point at models and
-shadow none, key variables are set, Claude Code's /model picker reaches every alias."""
+shadow none, no alias target is retiring (its entry's ``deprecation_date``, written from the
+catalog's expiry, is past or within 30 days), key variables are set, Claude Code's /model picker
+reaches every alias."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +24,7 @@ FAIL: CheckStatus = "fail"
 SKIP: CheckStatus = "skip"  # could not run; ``detail`` says why
 DEFAULT_TIMEOUT = 30.0
 MAX_LISTED = 4
+RETIRING_WITHIN = timedelta(days=30)  # as the ranking: a model expiring this soon is not picked
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class DoctorOptions:
     timeout: float = DEFAULT_TIMEOUT
     max_tokens: int = 1
     remote: bool = False  # a team's proxy without a local config: read through its API
+    today: date | None = None  # None: the system's day (tests pass one)
 
 
 # --- config -------------------------------------------------------------------------------
@@ -100,6 +105,41 @@ def shadow_check(config: ProxyConfig) -> Check:
             "rename the alias: LiteLLM routes the name to the alias target, not to the entry",
         )
     return Check("no alias shadows a model", OK, "alias names and model names are distinct")
+
+
+def retirement_checks(config: ProxyConfig, *, today: date) -> list[Check]:
+    """A warning per alias target whose ``deprecation_date`` is past or within 30 days (the
+    aliases that share it on one line); one ok line when there is none. No catalog is fetched:
+    the date is what the last refresh wrote."""
+    if not config.aliases:
+        return []
+    by_target: dict[str, list[str]] = {}
+    for alias, target in config.aliases.items():
+        by_target.setdefault(target, []).append(alias)
+    warnings = [
+        _retiring(aliases, facts.model_name, facts.provider, facts.owned, facts.expires, today)
+        for target, aliases in by_target.items()
+        if (facts := config.targets.get(target)) is not None
+        and facts.expires is not None
+        and facts.expires <= today + RETIRING_WITHIN
+    ]
+    return warnings or [
+        Check("retirements", OK, "no alias target expires within 30 days")
+    ]
+
+
+def _retiring(
+    aliases: Sequence[str], target: str, provider: str, owned: bool, expires: date, today: date
+) -> Check:
+    verb = "expired" if expires < today else "expires"
+    detail = f"{', '.join(aliases)} -> {target} {verb} {expires.isoformat()}"
+    them = "it" if len(aliases) == 1 else "them"
+    fix = (
+        f"run `discovery-tui refresh {provider}` to move {them}"
+        if owned
+        else f"point {them} at another model_name ({target} is not an entry discovery-tui wrote)"
+    )
+    return Check("retirements", WARN, detail, fix)
 
 
 def key_checks(

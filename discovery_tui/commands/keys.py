@@ -105,7 +105,8 @@ def _providers(profile_path: Path | None) -> dict[str, ProviderSpec]:
 
 
 def variable_of(spec: ProviderSpec) -> str:
-    return spec.key_env or f"{spec.name.upper().replace('-', '_')}_API_KEY"
+    """The variable that holds ``spec``'s key (one rule: ``ProviderSpec.key_variable``)."""
+    return spec.key_variable
 
 
 def require_keyring(spec: ProviderSpec) -> None:

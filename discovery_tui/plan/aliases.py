@@ -6,7 +6,10 @@ older version: the aliases families.yaml defines). An alias
 - never points at a name held by an entry that is not the tool's: it goes to the next provider's
   pick, or is not written;
 - goes with its family when families.yaml no longer has the family;
-- the user re-pointed is the user's and is kept.
+- the user re-pointed is the user's and is kept;
+- that points at the recorded pick of a provider whose fetch failed is kept as it is, also when
+  an entry that is not the tool's now holds that name: a failed provider changes nothing of its
+  own, and the next refresh that reaches it settles the alias (by the rules above).
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ class Targets:
     chains: Mapping[str, tuple[str, ...]]
     notes: tuple[PlanNote, ...] = ()
     skipped: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # hand-held picks
+    # family -> (hand-held recorded pick, its provider) of a provider whose fetch failed: the
+    # alias that points there is held as it is
+    held: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def family_targets(
@@ -68,8 +74,10 @@ def family_targets(
     A pick whose name a hand-written entry holds is passed over (the next provider's wins).
     """
     fresh = {o.name: o for o in outcomes if o.status == "ok"}
+    failed = {o.name for o in outcomes if o.status == "failed"}
     chains: dict[str, tuple[str, ...]] = {}
     skipped: dict[str, tuple[str, ...]] = {}
+    held: dict[str, tuple[str, str]] = {}
     for family in families:
         chain: list[str] = []
         passed: list[str] = []
@@ -81,10 +89,12 @@ def family_targets(
                 chain.append(target)
             elif target in names.hand and not chain:
                 passed.append(target)
+                if provider in failed and family not in held:
+                    held[family] = (target, provider)
         chains[family] = tuple(chain)
         if passed:
             skipped[family] = tuple(passed)
-    return Targets(chains, skipped=skipped)
+    return Targets(chains, skipped=skipped, held=held)
 
 
 def _offered(
@@ -145,7 +155,11 @@ def plan_aliases(
 
     for name, family in families.items():
         chain = targets.chains.get(name, ())
-        notes.extend(_passed_notes(family.aliases, targets.skipped.get(name, ()), chain))
+        hold, failed = targets.held.get(name, (None, ""))
+        passed = [t for t in targets.skipped.get(name, ()) if t != hold]
+        notes.extend(_passed_notes(family.aliases, passed, chain))
+        if hold is not None and hold in (state.aliases.get(a) for a in family.aliases):
+            notes.append(_held_note(family.aliases, hold, failed))
         for alias in family.aliases:
             old = state.aliases.get(alias)
             if not ours(alias, chain):
@@ -161,6 +175,8 @@ def plan_aliases(
                     "(an alias would win over it)"
                 )
                 notes.append(PlanNote("alias_shadowed", alias, text))
+            elif hold is not None and old == hold:
+                new = old  # its provider failed: kept as it is
             else:
                 new = chain[0] if chain else (old if names.ours(old) else None)
             if new:
@@ -172,6 +188,17 @@ def plan_aliases(
         if alias not in defined and is_ours(alias, old, families, written, recorded_picks):
             changes.append(AliasChange(alias, old, None))  # its family is gone
     return AliasPlan(final, changes, notes)
+
+
+def _held_note(aliases: Sequence[str], target: str, provider: str) -> PlanNote:
+    subject = " and ".join(aliases)
+    kept = "is kept as it is" if len(aliases) == 1 else "are kept as they are"
+    return PlanNote(
+        "alias_not_ours",
+        aliases[0],
+        f"{subject}: {target} is your own entry, not written by discovery-tui; "
+        f"{subject} {kept} until {provider} is refreshed",
+    )
 
 
 def _passed_notes(

@@ -5,8 +5,17 @@ pages): ``sonar``, ``sonar-pro``, ``sonar-reasoning-pro`` and ``sonar-deep-resea
 (``sonar-reasoning`` was deprecated and is not listed). Context windows and per-token prices are
 the documented ones (token prices only: search and request fees are not per token). Every model
 has ``source="builtin"``; fetching makes no HTTP call, so a new Sonar model appears only when
-this list is updated. Perplexity's newer Agent API does have ``GET /v1/models``, but its ids are
-third-party models routed through Perplexity, not what LiteLLM's ``perplexity/`` prefix calls.
+this list is updated.
+
+Max output tokens (``launch`` caps Claude Code's output with them: a request for more fails):
+Perplexity's own docs state one, Sonar Pro's "8k" (docs.perplexity.ai model card; OpenRouter's
+catalog and LiteLLM's model table give it as 8000, and the lower reading is the safe one, so 8000,
+not models.dev's 8192). The others come from models.dev (https://models.dev/api.json, provider
+``perplexity``, ``limit.output``): ``sonar`` 4096, ``sonar-reasoning-pro`` 4096,
+``sonar-deep-research`` 32768.
+
+Perplexity's newer Agent API does have ``GET /v1/models``, but its ids are third-party models
+routed through Perplexity, not what LiteLLM's ``perplexity/`` prefix calls.
 """
 
 from __future__ import annotations
@@ -25,19 +34,36 @@ M = 1e-6  # USD per 1M tokens -> USD per token
 
 # Release days: when each model reached the API (as listed on OpenRouter), so the ranking
 # prefers Sonar Pro, the flagship, over the older base Sonar.
-# id, name, context window, USD per 1M tokens (input, output), image input, reasoning, release
+# id, name, (context window, max output), USD per 1M tokens (input, output), image input,
+# reasoning, release
 _SONAR_MODELS = (
-    ("sonar", "Sonar", 128_000, (1, 1), False, False, date(2025, 1, 27)),
-    ("sonar-pro", "Sonar Pro", 200_000, (3, 15), True, False, date(2025, 3, 7)),
-    ("sonar-reasoning-pro", "Sonar Reasoning Pro", 128_000, (2, 8), True, True, date(2025, 3, 7)),
-    ("sonar-deep-research", "Sonar Deep Research", 128_000, (2, 8), False, True, date(2025, 3, 7)),
+    ("sonar", "Sonar", (128_000, 4096), (1, 1), False, False, date(2025, 1, 27)),
+    ("sonar-pro", "Sonar Pro", (200_000, 8000), (3, 15), True, False, date(2025, 3, 7)),
+    (
+        "sonar-reasoning-pro",
+        "Sonar Reasoning Pro",
+        (128_000, 4096),
+        (2, 8),
+        True,
+        True,
+        date(2025, 3, 7),
+    ),
+    (
+        "sonar-deep-research",
+        "Sonar Deep Research",
+        (128_000, 32_768),
+        (2, 8),
+        False,
+        True,
+        date(2025, 3, 7),
+    ),
 )
 
 
 def _sonar(
     model_id: str,
     name: str,
-    context: int,
+    limits: tuple[int, int],
     prices: tuple[float, float],
     images: bool,
     reasoning: bool,
@@ -49,7 +75,8 @@ def _sonar(
         litellm_model=litellm_model(NAME, model_id),
         name=name,
         released=released,
-        context_window=context,
+        context_window=limits[0],
+        max_output_tokens=limits[1],
         input_cost_per_token=round(prices[0] * M, 15),
         output_cost_per_token=round(prices[1] * M, 15),
         input_modalities=("text", "image") if images else ("text",),
