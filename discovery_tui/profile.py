@@ -24,6 +24,7 @@ KNOWN_KEYS = (
     "custom_providers",
     "proxy",
     "to_proxy",
+    "refresh_before_launch",
     "picks",
     "last_refresh",
     "written",
