@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -324,10 +324,20 @@ class NewLine:
     newest: date | None  # the release day of its newest model (None: the catalog does not say)
 
 
-def line_name(model_id: str) -> str:
-    """The line of an id: ``claude-fable-1`` -> ``claude-fable``, ``kimi-k2.7-code`` ->
-    ``kimi-code``, ``qwen3-coder-30b-a3b`` -> ``qwen-coder``, ``o3-mini`` -> ``o-mini``."""
+def line_name(model_id: str, *, taken: Collection[str] = ()) -> str:
+    """The line of an id: ``claude-fable-1`` -> ``claude-fable``, ``o3-mini`` -> ``o-mini``.
+    A name among ``taken`` (families: ``claude-2.1`` is not ``claude``) or of one letter keeps
+    its major version (``claude-2``, ``o3``, ``qwen3``), else it ends in ``-other``."""
     bare = ranking.bare_id(model_id).split(":", 1)[0]
+    name, major = _plain_line_name(bare), re.search(r"\d+", bare)
+    if (name in taken or len(name) == 1) and major is not None:
+        first, dash, rest = name.partition("-")
+        glue = "" if _WORD_TOKEN.match(re.split(r"[-_ ]+", bare)[0]) else "-"
+        name = f"{first}{glue}{major[0]}{dash}{rest}"
+    return f"{name}-other" if name in taken else name
+
+
+def _plain_line_name(bare: str) -> str:
     kept: list[str] = []
     for index, token in enumerate(t for t in re.split(r"[-_ ]+", bare) if t):
         word = _WORD_TOKEN.match(token)
@@ -369,7 +379,7 @@ def unmatched_lines(
             continue
         if _excluded_on_purpose(model, vendor, families):
             continue
-        groups.setdefault((line_name(model.id), vendor), []).append(model)
+        groups.setdefault((line_name(model.id, taken=families), vendor), []).append(model)
     lines = [_line(name, vendor, group) for (name, vendor), group in groups.items()]
     return sorted(lines, key=lambda line: (-(line.newest or date.min).toordinal(), line.name))
 

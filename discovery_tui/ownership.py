@@ -69,6 +69,9 @@ class OwnedEntry:
     provider: str
     litellm_params: Mapping[str, object]
     model_info: Mapping[str, object]
+    # "litellm_params.api_base" -> "defaults": owned-section keys the entry gets only through a
+    # merge key (``<<: *defaults``), by the anchor they come from (:func:`merged_keys`)
+    merged: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,24 @@ def owned_keys(section: Section, current: Mapping[str, object], entry: Entry) ->
     return set(OWNED_MODEL_INFO_KEYS) | set(entry.model_info) | marks
 
 
+def merged_keys(item: Mapping[str, object]) -> dict[str, str]:
+    """``"litellm_params.api_base" -> "defaults"`` for every key of an entry's
+    ``litellm_params`` / ``model_info`` that is not written in the section itself but merged in
+    (``<<: *defaults``; LiteLLM resolves merge keys). Reads ruamel's nodes by duck typing."""
+    found: dict[str, str] = {}
+    for section in ("litellm_params", "model_info"):
+        node = item.get(section)
+        own = set(getattr(node, "_ok", ()) or ())
+        for source in getattr(node, "merge", None) or ():
+            mapping = source[1] if isinstance(source, tuple) else source
+            if not isinstance(mapping, Mapping):
+                continue
+            anchor = getattr(getattr(mapping, "anchor", None), "value", None) or "?"
+            for key in (k for k in mapping if k not in own):
+                found.setdefault(f"{section}.{key}", str(anchor))
+    return found
+
+
 # ------------------------------------------------------------------------- the three-way record
 # Positions of the record: append only (a record of an older version is a prefix of this list).
 RECORDED_KEYS: tuple[tuple[Section, str], ...] = (
@@ -131,8 +152,8 @@ RECORDED_KEYS: tuple[tuple[Section, str], ...] = (
     ("model_info", "deprecation_date"),
 )
 # What versions without the record wrote: an entry without a record took these from the tool.
-LEGACY_KEYS = frozenset(RECORDED_KEYS[:3]) | frozenset(RECORDED_KEYS[4:9]) | frozenset(
-    RECORDED_KEYS[11:15]
+LEGACY_KEYS = (
+    frozenset(RECORDED_KEYS[:3]) | frozenset(RECORDED_KEYS[4:9]) | frozenset(RECORDED_KEYS[11:15])
 )
 _RECORD_VERSION = "v1."
 _ABSENT = "."

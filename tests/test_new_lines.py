@@ -66,6 +66,35 @@ def test_line_name(model_id: str, line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("model_id", "line"),
+    [
+        ("claude-2.1", "claude-2"),  # not the claude family
+        ("claude-2.0", "claude-2"),
+        ("qwen/qwen3.6-27b", "qwen3"),  # not the qwen family
+        ("qwen/qwen3-32b", "qwen3"),
+        ("openai/o3", "o3"),  # one letter says nothing
+        ("o1-2024-12-17", "o1"),
+        ("claude-fable-1", "claude-fable"),  # free names are kept as they are
+        ("grok", "grok-other"),  # no version to tell it apart
+    ],
+)
+def test_a_line_never_takes_the_name_of_a_family(model_id: str, line: str) -> None:
+    families = load_families()
+    assert line_name(model_id, taken=families) == line
+    assert line not in families
+
+
+def test_no_line_of_the_real_catalogs_has_a_familys_name(catalogs_dir: Path) -> None:
+    from test_ranking import CATALOGS
+
+    families = load_families()
+    for key in CATALOGS:
+        models, vendor, today = load_catalog(catalogs_dir, key)
+        lines = unmatched_lines(models, families, provider_vendor=vendor, today=today)
+        assert not [line.name for line in lines if line.name in families or len(line.name) < 2]
+
+
+@pytest.mark.parametrize(
     ("new_id", "family"),
     [
         ("moonshotai/kimi-k2.7-code", "kimi"),
@@ -141,8 +170,8 @@ def test_lines_leave_out_models_a_family_excludes_on_purpose_and_unknown_vendors
     ]
     lines = unmatched_lines(models, load_families(), provider_vendor=None, today=TODAY)
     assert lines == [
-        NewLine("o", "openai", ("openai/o3",), date(2025, 4, 16)),
         NewLine("o-mini", "openai", ("openai/o4-mini", "openai/o3-mini"), date(2025, 4, 16)),
+        NewLine("o3", "openai", ("openai/o3",), date(2025, 4, 16)),
         NewLine("claude-fable", "anthropic", ("anthropic/claude-fable-1",), None),
     ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,8 @@ Notes
   openrouter/mistralai/mistral-medium retired, mistral moves to
     openrouter/mistralai/mistral-large-2512-instruct-preview-experimental
   skipped 1 entry whose model_name a hand-written entry has: openrouter/openai/gpt-5
-  not in any family: claude-fable (anthropic)
+  not in any family (families.yaml could add them):
+    anthropic: claude-fable-1
 
 config.yaml: 2 added, 1 updated, 1 removed, 5 aliases changed.
 """
@@ -176,7 +178,8 @@ Notes
     openrouter/mistralai/mistra…nstruct-preview-experimental
   skipped 1 entry whose model_name a hand-written entry has:
     openrouter/openai/gpt-5
-  not in any family: claude-fable (anthropic)
+  not in any family (families.yaml could add them):
+    anthropic: claude-fable-1
 
 config.yaml: 2 added, 1 updated, 1 removed, 5 aliases changed.
 """
@@ -271,3 +274,75 @@ def test_the_details_fit_the_width_and_never_break_an_id(width: int) -> None:
         line.startswith("+  openrouter/mistr") and "experimental" in line
         for line in details.splitlines()
     )
+
+
+# --------------------------------------------------------------------------- notes of a big run
+
+
+def lines_of(provider: str, *ids: str) -> tuple[NewLine, ...]:
+    return tuple(NewLine(i.rsplit("/", 1)[-1], provider, (i, f"{i}-old"), None) for i in ids)
+
+
+def test_models_in_no_family_are_a_short_list_per_provider() -> None:
+    """Real ids (the newest of each line), three per provider and a count; never one long line;
+    the details list every line with all its ids."""
+    openrouter = ProviderOutcome(
+        "openrouter",
+        "ok",
+        models=412,
+        unmatched=lines_of("openrouter", *(f"qwen/qwen3.{n}-max" for n in range(9, 4, -1))),
+    )
+    openai = ProviderOutcome("openai", "ok", models=80, unmatched=lines_of("openai", "o3"))
+    plan = Plan(Path("config.yaml"), (openrouter, openai), (), {}, ())
+    assert rendered(plan, 100) == (
+        "config.yaml: nothing to change; 2 providers checked, all current.\n"
+        "Notes\n"
+        "  not in any family (families.yaml could add them):\n"
+        "    openrouter: qwen/qwen3.9-max, qwen/qwen3.8-max, qwen/qwen3.7-max +2 more\n"
+        "    openai: o3\n"
+    )
+    assert rendered(plan, 60).splitlines()[3:6] == [
+        "    openrouter: qwen/qwen3.9-max, qwen/qwen3.8-max,",
+        "      qwen/qwen3.7-max +2 more",
+        "    openai: o3",
+    ]
+    details = rendered(plan, 200, details=True)
+    every = "qwen3.5-max: qwen/qwen3.5-max, qwen/qwen3.5-max-old"
+    assert f"not in any family (openrouter): {every}" in details
+
+
+def test_nothing_to_change_names_a_failed_provider() -> None:
+    plan = Plan(
+        config_path=Path("config.yaml"),
+        providers=(
+            ProviderOutcome("anthropic", "ok", models=5),
+            ProviderOutcome("xai", "failed", error="xAI refused the key (HTTP 403)"),
+        ),
+        changes=(),
+        aliases={},
+        alias_changes=(),
+    )
+    assert rendered(plan, 100) == (
+        "config.yaml: nothing to change; xai failed (its entries were kept).\n"
+    )
+    two = replace(plan, providers=(*plan.providers, ProviderOutcome("groq", "failed")))
+    assert summary_lines(two)[0] == (
+        "config.yaml: nothing to change; xai and groq failed (their entries were kept)."
+    )
+
+
+def test_piped_details_have_no_trailing_spaces() -> None:
+    """To a pipe (a wide, non-terminal console) the tables' rows end at their last character."""
+    console = Console(width=10_000, force_terminal=False, no_color=True, file=io.StringIO())
+    render_preview(sample_plan(), console, details=True)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Best per family" in text and "openrouter: 1 added, 1 removed, 1 updated" in text
+    assert [line for line in text.splitlines() if line != line.rstrip()] == []
+    assert text.split("Best per family\n", 1)[1].splitlines()[:5] == [
+        "family   provider    by         model / why",
+        "─" * 90,
+        "claude   anthropic   heuristic  claude-sonnet-4-6",
+        "                                newest",
+        "claude   openrouter  heuristic  anthropic/claude-sonnet-4.6",
+    ]
+    assert "\n-  openrouter/mistralai/mistral-medium\n" in text

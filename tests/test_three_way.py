@@ -77,6 +77,7 @@ def test_a_changed_api_base_and_a_negotiated_price_are_kept_with_their_comments(
         KeptEdit("xai/grok-4", "xai", "model_info.input_cost_per_token"),
     )
     assert [n.text for n in shown.notes] == [
+        f"xai/grok-4 sends XAI_API_KEY to {GATEWAY} (your api_base)",
         "kept your edit: litellm_params.api_base of xai/grok-4",
         "kept your edit: model_info.input_cost_per_token of xai/grok-4",
     ]
@@ -199,7 +200,7 @@ def test_every_key_the_tool_writes_is_recorded() -> None:
 def test_models_without_reasoning_drop_claude_codes_reasoning_params(
     reasoning: bool | None, dropped: bool
 ) -> None:
-    m = model("xai", "grok-4", supports_reasoning=reasoning)
+    m = model("xai", "grok-code-fast-1", supports_reasoning=reasoning)  # no rule knows it
     params = entry_for(m, PROVIDERS["xai"], api_base=None).litellm_params
     assert ("additional_drop_params" in params) is dropped
     if dropped:

@@ -57,7 +57,7 @@ def files(h: Harness) -> dict[str, bytes]:
 def test_undo_restores_the_backup_and_keeps_the_replaced_version(h: Harness) -> None:
     both(h, config=NEW, backup=OLD)
 
-    run = h.main(undo_argv(h, "--yes"))
+    run = h.main(undo_argv(h, "--yes", "--diff"))
 
     assert run.code == 0, run.text
     assert h.text() == OLD
@@ -87,7 +87,7 @@ def test_undo_after_a_real_refresh_gives_back_the_users_file(h: Harness) -> None
     assert h.refresh("--yes").code == 0
     refreshed = h.config.read_bytes()
 
-    run = h.main(undo_argv(h, "--yes"))
+    run = h.main(undo_argv(h, "--yes", "--details"))
 
     assert run.code == 0, run.text
     assert h.text() == USER_CONFIG
@@ -244,7 +244,9 @@ def test_identical_files_say_so_and_exit_0(h: Harness) -> None:
     assert files(h) == before
 
 
-def test_without_a_terminal_and_without_yes_it_shows_the_diff_and_exits_2(h: Harness) -> None:
+def test_without_a_terminal_and_without_yes_it_shows_the_summary_and_exits_2(
+    h: Harness,
+) -> None:
     both(h, config=NEW, backup=OLD)
     before = files(h)
 
@@ -253,7 +255,8 @@ def test_without_a_terminal_and_without_yes_it_shows_the_diff_and_exits_2(h: Har
     assert run.code == 2
     [line] = run.err.splitlines()
     assert "--yes" in line
-    assert "+  - model_name: old-model" in run.out  # what --yes would restore
+    assert "  entries back: 1: old-model" in run.out  # what --yes would restore
+    assert "+  - model_name: old-model" not in run.out  # the raw diff only with --diff
     assert files(h) == before
 
 
@@ -437,7 +440,7 @@ def test_the_summary_names_entries_and_aliases_before_the_diff(h: Harness) -> No
     run = h.main(undo_argv(h, "--yes"))
 
     assert run.code == 0
-    assert run.out.split("\n\n", 1)[0].splitlines() == [
+    summary = [
         "undo brings back config.yaml.bak:",
         "  entries back: 1: old-model",
         "  entries gone: 1: new-model",
@@ -445,4 +448,43 @@ def test_the_summary_names_entries_and_aliases_before_the_diff(h: Harness) -> No
         "  alias gpt: new-model -> old-model",
         "  alias fast: kept -> (none)",
     ]
+    assert run.out.splitlines() == [  # the summary only, as the preview gives one
+        *summary,
+        "(`discovery-tui undo --diff` shows the line diff)",
+        f"Restored {h.config} from config.yaml.bak; the replaced version is now "
+        "config.yaml.bak (run `discovery-tui undo` again to go back).",
+    ]
     assert h.text() == before
+
+    again = h.main(undo_argv(h, "--yes", "--diff"))  # back to ``after``, with the line diff
+    assert again.code == 0
+    out = again.out.splitlines()
+    assert out[: out.index("")] == [
+        "undo brings back config.yaml.bak:",
+        "  entries back: 1: new-model",
+        "  entries gone: 1: old-model",
+        "  entries changed: 1: changed",
+        "  alias gpt: old-model -> new-model",
+        "  alias fast: (none) -> kept",
+    ]
+    assert out[out.index("") + 1 :] == [
+        f"--- {h.config} (now)",
+        f"+++ {bak(h)} (restored)",
+        "@@ -2,8 +2,8 @@",
+        "   - model_name: kept",
+        "     litellm_params: {model: openai/kept}",
+        "   - model_name: changed",
+        "-    litellm_params: {model: openai/a}",
+        "-  - model_name: old-model",
+        "-    litellm_params: {model: openai/old}",
+        "+    litellm_params: {model: openai/b}",
+        "+  - model_name: new-model",
+        "+    litellm_params: {model: openai/new}",
+        " router_settings:",
+        "-  model_group_alias: {gpt: old-model, claude: kept}",
+        "+  model_group_alias: {gpt: new-model, claude: kept, fast: kept}",
+        "undo: 4 lines go, 4 lines come back from config.yaml.bak.",
+        f"Restored {h.config} from config.yaml.bak; the replaced version is now "
+        "config.yaml.bak (run `discovery-tui undo` again to go back).",
+    ]
+    assert h.text() == after

@@ -753,7 +753,7 @@ def test_a_failed_provider_keeps_its_entries_and_exits_3(world: World) -> None:
     assert result.code == EXIT_PARTIAL, result.text
     assert of("xai", world.model_names()) == ["xai/grok-4.3", "xai/grok-4"]
     lines = result.text.splitlines()
-    assert f"{world.config}: nothing to change; 1 provider checked, all current." in lines
+    assert f"{world.config}: nothing to change; xai failed (its entries were kept)." in lines
     assert (
         "xai failed, its entries were kept as is: xAI rejected the key (HTTP 401): "
         "set XAI_API_KEY or run `discovery-tui keys set xai`"

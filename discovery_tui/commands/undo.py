@@ -39,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="profile.yaml, for its config: path (default: user config folder)",
     )
     parser.add_argument("--yes", "-y", action="store_true", help="restore without asking")
+    parser.add_argument(
+        "--diff",
+        "--details",
+        dest="diff",
+        action="store_true",
+        help="also show the line diff from the file as it is to the version that comes back",
+    )
 
 
 def swap_path(path: Path) -> Path:
@@ -97,7 +104,8 @@ def _undo(args: argparse.Namespace, io: Io, path: Path, backup: Path) -> UndoRes
     state = read_state(path, backup)
     if state.current == state.backup:
         return UndoResult(f"{path} is the same as {backup.name}: nothing to undo.")
-    show_summary(summarize(state), diff_lines(state), state.backup_path.name, io.screen)
+    diff = diff_lines(state) if getattr(args, "diff", False) else None
+    show_summary(summarize(state), diff, state.backup_path.name, io.screen)
     if not confirmed(args, state, io):
         return UndoResult(f"Nothing restored: {path} stays as it is.")
     restore(state)
@@ -124,14 +132,11 @@ def read_state(path: Path, backup: Path) -> State:
 
 
 def read_text(path: Path) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    from discovery_tui.yamlio import read_bytes
+
+    raw = read_bytes(path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise ConfigError(
-            f"Cannot read {path} ({exc.strerror or exc}): check its permissions"
-        ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -90,6 +90,8 @@ class Session:
     wrote: list[str] = field(default_factory=list)
     # what was written where, for the last screen: ("config", path), ("backup", path), ...
     written: list[tuple[str, str]] = field(default_factory=list)
+    # the target's notes of the apply (ApplyResult.notes: a recovered swap, duplicate keys)
+    file_notes: list[str] = field(default_factory=list)
     # (variable, key) of a master key created in this run: stored at the end. Never shown.
     new_master_key: tuple[str, str] | None = field(default=None, repr=False)
     # Keys typed in this run: used for the fetch, stored in the keyring only at the end (and
@@ -317,6 +319,7 @@ def apply_and_record(
         record=record,
         profile_path=session.profile.path,
     )
+    session.file_notes.extend(result.notes)
     if result.replanned:
         show_replanned(path, session.console, applied=approved)
     if result.written and session.target.name != str(path):  # the profile's to_proxy

@@ -30,10 +30,16 @@ def save_launch_model(session: Session, launch: str | None) -> None:
 
 
 def print_next_steps(session: Session) -> None:
-    from discovery_tui.render.wizard import NextSteps, show_next_steps, show_written
+    from discovery_tui.render.wizard import (
+        NextSteps,
+        show_file_notes,
+        show_next_steps,
+        show_written,
+    )
 
     path = session.options.config_path
     show_written(session.written, undo_command(session), session.console)
+    show_file_notes(session.file_notes, session.console)
     if not path.exists():
         return
     steps = NextSteps(

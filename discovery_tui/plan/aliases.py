@@ -109,19 +109,22 @@ def _offered(
     return recorded.get(provider, {}).get(family)
 
 
-def is_ours(
-    alias: str,
-    value: str,
-    families: Mapping[str, Family],
-    written: WrittenRouter,
-    recorded_picks: Mapping[str, Mapping[str, str]],
-) -> bool:
-    """Whether the alias as the config has it is the tool's."""
-    if written.aliases is not None:
-        return written.aliases.get(alias) == value
-    defined = {a for f in families.values() for a in f.aliases}
-    gone = {family for picks in recorded_picks.values() for family in picks} - set(families)
-    return alias in defined or alias in gone
+@dataclass(frozen=True)
+class AliasRecord:
+    """What tells the tool's aliases from the user's: families.yaml, the profile's ``written:``
+    record, and the picks recorded per provider (for families that are gone)."""
+
+    families: Mapping[str, Family]
+    written: WrittenRouter
+    recorded_picks: Mapping[str, Mapping[str, str]]
+
+    def is_ours(self, alias: str, value: str) -> bool:
+        """Whether the alias as the config has it is the tool's."""
+        if self.written.aliases is not None:
+            return self.written.aliases.get(alias) == value
+        defined = {a for f in self.families.values() for a in f.aliases}
+        recorded = {family for picks in self.recorded_picks.values() for family in picks}
+        return alias in defined or alias in recorded - set(self.families)
 
 
 @dataclass(frozen=True)
@@ -132,16 +135,14 @@ class AliasPlan:
 
 
 def plan_aliases(
-    families: Mapping[str, Family],
+    record: AliasRecord,
     targets: Targets,
     state: TargetState,
     names: Names,
     models: Mapping[str, Model],
-    *,
-    written: WrittenRouter,
-    recorded_picks: Mapping[str, Mapping[str, str]],
 ) -> AliasPlan:
     """The owned aliases after the change, the changes to them, and why some are not written."""
+    families = record.families
     final: dict[str, str] = {}
     changes: list[AliasChange] = []
     notes: list[PlanNote] = []
@@ -151,7 +152,7 @@ def plan_aliases(
         old = state.aliases.get(alias)
         if old is None or (chain and old == chain[0]):
             return True
-        return is_ours(alias, old, families, written, recorded_picks)
+        return record.is_ours(alias, old)
 
     for name, family in families.items():
         chain = targets.chains.get(name, ())
@@ -185,7 +186,7 @@ def plan_aliases(
                 changes.append(AliasChange(alias, old, new, models.get(new) if new else None))
     defined = {a for f in families.values() for a in f.aliases}
     for alias, old in state.aliases.items():
-        if alias not in defined and is_ours(alias, old, families, written, recorded_picks):
+        if alias not in defined and record.is_ours(alias, old):
             changes.append(AliasChange(alias, old, None))  # its family is gone
     return AliasPlan(final, changes, notes)
 

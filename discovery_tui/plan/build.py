@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from discovery_tui.plan.aliases import family_targets, names_of, plan_aliases
-from discovery_tui.plan.entries import conflicting_names, entry_changes, kept_edits
+from discovery_tui.plan.aliases import AliasRecord, family_targets, names_of, plan_aliases
+from discovery_tui.plan.entries import conflicting_names, entry_changes, kept_edits, key_routes
 from discovery_tui.plan.fallbacks import plan_fallbacks
-from discovery_tui.plan.model import KeptEdit, Plan, PlanNote, Retirement
+from discovery_tui.plan.model import EntryChange, KeptEdit, Plan, PlanNote, Retirement
 from discovery_tui.plan.retirements import retirements
 from discovery_tui.plan.settings import setting_changes
 
@@ -23,7 +23,9 @@ def build_plan(state: TargetState, computation: Computation) -> Plan:
     written = computation.written
     wanted = [e for o in outcomes if o.status == "ok" for e in o.entries]
     conflicts = conflicting_names(state, wanted)
-    changes = entry_changes(state, outcomes, set(conflicts), computation.models)
+    changes, pinned = unpinned(
+        state, entry_changes(state, outcomes, set(conflicts), computation.models)
+    )
     names = names_of(
         state,
         removed={c.model_name for c in changes if c.kind == "removed"},
@@ -36,20 +38,11 @@ def build_plan(state: TargetState, computation: Computation) -> Plan:
         provider_order=computation.provider_order,
         names=names,
     )
-    aliases = plan_aliases(
-        computation.families,
-        targets,
-        state,
-        names,
-        computation.models,
-        written=written,
-        recorded_picks=computation.recorded_picks,
-    )
+    record = AliasRecord(computation.families, written, computation.recorded_picks)
+    aliases = plan_aliases(record, targets, state, names, computation.models)
     alias_families = {a: name for name, f in computation.families.items() for a in f.aliases}
     fallbacks = plan_fallbacks(targets.chains, alias_families, aliases.final, state, written)
-    retired = retirements(
-        computation.families, outcomes, changes, state.aliases, aliases.final
-    )
+    retired = retirements(computation.families, outcomes, changes, state.aliases, aliases.final)
     kept = kept_edits(state, outcomes, set(conflicts))
     return Plan(
         config_path=state.path,
@@ -62,9 +55,30 @@ def build_plan(state: TargetState, computation: Computation) -> Plan:
         fallback_changes=tuple(fallbacks.changes),
         kept=tuple(kept),
         retirements=tuple(retired),
-        notes=tuple(all_notes(kept, aliases.notes, fallbacks.notes, retired, state)),
+        notes=tuple(all_notes(kept, aliases.notes, fallbacks.notes, retired, state) + pinned),
         setting_changes=setting_changes(state, computation.settings),
     )
+
+
+def unpinned(
+    state: TargetState, changes: list[EntryChange]
+) -> tuple[list[EntryChange], list[PlanNote]]:
+    """The changes without those of pinned entries (owned entries that define a YAML anchor
+    something else uses: editing them would edit that too), and a note for each left out."""
+    kept = [
+        c for c in changes if c.kind == "added" or (c.provider, c.model_name) not in state.pinned
+    ]
+    notes = [
+        PlanNote(
+            "pinned",
+            c.model_name,
+            f"kept as it is: {c.model_name} is shared with a hand-written entry "
+            "(a YAML anchor another entry uses)",
+        )
+        for c in changes
+        if c not in kept
+    ]
+    return kept, notes
 
 
 def all_notes(
@@ -76,7 +90,8 @@ def all_notes(
 ) -> list[PlanNote]:
     """Every note of the plan, in a stable order: retirements, aliases, fallbacks, includes,
     kept edits."""
-    notes = [PlanNote(r.reason, r.aliases[0], r.text) for r in retired]
+    notes = key_routes(state, kept)  # first: a key that goes to a base the tool did not choose
+    notes += [PlanNote(r.reason, r.aliases[0], r.text) for r in retired]
     notes += alias_notes + fallback_notes
     notes += [
         PlanNote(

@@ -26,28 +26,31 @@ from discovery_tui.ownership import (
     owned_keys,
     value_hash,
 )
-from discovery_tui.plan.model import EntryChange, KeptEdit, KeyEdit, ProviderOutcome
+from discovery_tui.plan.model import EntryChange, KeptEdit, KeyEdit, PlanNote, ProviderOutcome
+from discovery_tui.plan.reasoning import model_reasons
 
 if TYPE_CHECKING:
     from discovery_tui.providers.base import ProviderSpec
 
 _RECORDED = frozenset(RECORDED_KEYS)
+ENV_PREFIX = "os.environ/"
 
 
 # ------------------------------------------------------------------------- wanted entries
 def entry_for(model: Model, spec: ProviderSpec, *, api_base: str | None) -> Entry:
     """The config entry of one catalog model: a key reference, never a key.
 
-    A model that does not say it can reason (``supports_reasoning`` False or unknown) drops the
-    reasoning parameters Claude Code sends (LiteLLM answers 400 or the upstream does otherwise;
-    dropping them from a model that could reason only loses the thinking, never the answer).
+    A model that does not reason drops the reasoning parameters Claude Code sends (LiteLLM
+    answers 400 or the upstream does otherwise). Whether it reasons: the catalog's flag, else the
+    rule of :mod:`discovery_tui.plan.reasoning` (Claude 3.7+, o-series, grok-4, ...; unknown
+    drops: a model that could reason then only loses the thinking, never the answer).
     """
     params: dict[str, object] = {"model": model.litellm_model}
     if spec.key_env:
         params["api_key"] = f"os.environ/{spec.key_env}"
     if api_base:
         params["api_base"] = api_base
-    if model.supports_reasoning is not True:
+    if not model_reasons(model):
         params["additional_drop_params"] = list(REASONING_PARAMS)
     info: dict[str, object] = {OWNER_KEY: spec.name, "mode": "chat"}
     optional: dict[str, object | None] = {
@@ -179,8 +182,36 @@ def kept_edits(
             existing = current.get(entry.model_name)
             if existing is not None and entry.model_name not in conflicts:
                 merged = merge_entry(existing, entry)
-                kept.extend(KeptEdit(entry.model_name, outcome.name, k) for k in merged.kept)
+                kept.extend(
+                    KeptEdit(entry.model_name, outcome.name, k, existing.merged.get(k))
+                    for k in merged.kept
+                )
     return list(dict.fromkeys(kept))
+
+
+def key_routes(state: TargetState, kept: Sequence[KeptEdit]) -> list[PlanNote]:
+    """A loud note for every owned entry whose ``api_base`` is the user's (written or merged in):
+    its provider's key goes there, which the user may mean (a gateway) or not."""
+    from discovery_tui.secrets import redact_url
+
+    notes: list[PlanNote] = []
+    for edit in kept:
+        entry = state.owned.get(edit.provider, {}).get(edit.model_name)
+        base = entry.litellm_params.get("api_base") if entry else None
+        if edit.key != "litellm_params.api_base" or entry is None or not isinstance(base, str):
+            continue
+        key = entry.litellm_params.get("api_key")
+        var = key.removeprefix(ENV_PREFIX) if isinstance(key, str) else ""
+        sent = var if isinstance(key, str) and key.startswith(ENV_PREFIX) else "its api_key"
+        via = f", via <<: *{edit.via}" if edit.via else ""
+        notes.append(
+            PlanNote(
+                "key_route",
+                edit.model_name,
+                f"{edit.model_name} sends {sent} to {redact_url(base)} (your api_base{via})",
+            )
+        )
+    return notes
 
 
 # ------------------------------------------------------------------------- three-way merge
@@ -212,7 +243,10 @@ def merge_entry(current: OwnedEntry, entry: Entry) -> Merge:
             if users_value(position, key in have, have.get(key), wanted, record):
                 if record is not None and position in record:
                     new_record[position] = record[position]
-                if key in want and (key not in have or have[key] != wanted):
+                # a value the tool would write differently, or one of the keys it writes
+                # (api_base, prices) that it would not write here (a merged-in api_base too)
+                unwanted = key in have and position in _RECORDED
+                if (key not in have or have[key] != wanted) if key in want else unwanted:
                     kept.append(f"{section}.{key}")
                 continue
             if key not in want:

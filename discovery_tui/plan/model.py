@@ -30,6 +30,8 @@ NoteKind = Literal[
     "retired",  # an alias's target left its catalog
     "expires",  # an alias's target expires within 30 days
     "fallback_user",  # the user's own fallbacks for an alias: none written
+    "key_route",  # an owned entry sends its provider's key to the user's api_base
+    "pinned",  # an owned entry shares a YAML node with something the tool does not own
 ]
 RetirementReason = Literal["retired", "expires"]
 
@@ -115,10 +117,12 @@ class KeptEdit:
     model_name: str
     provider: str
     key: str  # "litellm_params.api_base", "model_info.input_cost_per_token"
+    via: str | None = None  # the anchor of a merge key (``<<: *defaults``) the value comes from
 
     @property
     def text(self) -> str:
-        return f"kept your edit: {self.key} of {self.model_name}"
+        merged = f" (via <<: *{self.via})" if self.via else ""
+        return f"kept your edit: {self.key} of {self.model_name}{merged}"
 
 
 @dataclass(frozen=True)

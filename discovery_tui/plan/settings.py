@@ -34,12 +34,9 @@ class WantedSetting:
 
 
 @dataclass(frozen=True)
-class SettingChange:
+class SettingChange(WantedSetting):
     """One edit: set ``section.key`` to ``value`` (the section is created when absent)."""
 
-    section: SettingSection
-    key: str
-    value: str
     new_section: bool  # the section is not in the config yet
 
     @property

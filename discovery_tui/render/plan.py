@@ -245,11 +245,11 @@ def render_details(
     width = console.width
     if any(o.picks for o in plan.providers):
         console.print()
-        console.print(picks_table(plan, width=width))
+        print_table(console, picks_table(plan, width=width))
     for outcome in plan.providers:
         if any(c.provider == outcome.name for c in plan.changes):
             console.print()
-            console.print(changes_table(plan, provider=outcome.name, width=width))
+            print_table(console, changes_table(plan, provider=outcome.name, width=width))
     notes = computation.notes if computation else {}
     extra = [
         *(f"{name}: {note}" for name, found in notes.items() for note in found),
@@ -263,6 +263,23 @@ def render_details(
         console.print()
     for text in extra:
         say(console, printable(text))
+
+
+def print_table(console: Console, table: Table) -> None:
+    """``table`` as rich draws it; to a pipe or file without the spaces rich pads each row with
+    up to the table's width (rich has no option for that: its lines are cut here)."""
+    from rich.segment import Segment, Segments
+
+    if console.is_terminal:
+        console.print(table)
+        return
+    for line in console.render_lines(table, pad=False):
+        while line and not line[-1].control and not line[-1].text.rstrip():
+            line.pop()
+        if line:
+            last = line[-1]
+            line[-1] = Segment(last.text.rstrip(), last.style, last.control)
+        console.print(Segments([*line, Segment.line()]), soft_wrap=True)
 
 
 def render_plan(plan: Plan, console: Console) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 INDENT = "  "
 MIN_ROOM = 16  # the narrowest a shortened id gets
+NEW_LINES_SHOWN = 3  # models in no family: the first ones per provider (--details: all)
 
 
 def summary_lines(
@@ -48,6 +49,10 @@ def summary_lines(
 def nothing_line(plan: Plan) -> str:
     if not plan.refreshed:
         return f"{plan.config_path}: no chosen provider could be read; nothing to change."
+    failed = [outcome.name for outcome in plan.failed]
+    if failed:
+        whose = "its entries were" if len(failed) == 1 else "their entries were"
+        return f"{plan.config_path}: nothing to change; {_and(failed)} failed ({whose} kept)."
     count = len(plan.refreshed)
     return (
         f"{plan.config_path}: nothing to change; {count} provider{_s(count)} "
@@ -207,18 +212,32 @@ def note_lines(plan: Plan, computation: Computation | None, width: int) -> list[
             f"hand-written entry has: {', '.join(plan.conflicts)}"
         )
     texts += _catalog_notes(plan, computation.notes if computation else {})
-    unmatched = [
-        f"{line.name} ({outcome.name})" for outcome in plan.providers for line in outcome.unmatched
-    ]
-    if unmatched:
-        texts.append(f"not in any family: {', '.join(unmatched)}")
     if computation is not None and computation.enrichment.note:
         texts.append(f"models.dev: {computation.enrichment.note}")
-    if not texts:
+    unmatched = unmatched_lines(plan, width)
+    if not texts and not unmatched:
         return []
     lines = ["Notes"]
     for text in texts:
         lines += _wrapped(printable(text), width, INDENT, INDENT * 2)
+    return lines + unmatched
+
+
+def unmatched_lines(plan: Plan, width: int, *, shown: int = NEW_LINES_SHOWN) -> list[str]:
+    """The models in no family, a provider per line: the newest id of each of its lines (newest
+    line first), the first ``shown`` of them and ``+K more`` (``--details`` lists all)."""
+    rows: list[str] = []
+    for outcome in plan.providers:
+        ids = [line.models[0] for line in outcome.unmatched if line.models]
+        if not ids:
+            continue
+        more = f" +{len(ids) - shown} more" if len(ids) > shown else ""
+        rows.append(f"{outcome.name}: {', '.join(ids[:shown])}{more}")
+    if not rows:
+        return []
+    lines = [f"{INDENT}not in any family (families.yaml could add them):"]
+    for row in rows:
+        lines += _wrapped(printable(row), width, INDENT * 2, INDENT * 3)
     return lines
 
 

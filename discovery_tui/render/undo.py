@@ -1,5 +1,6 @@
 """``undo``: what a restore changes, by name (entries that come back, go or change; aliases that
-move), the raw diff below it, and the line that says what was done."""
+move), the raw line diff below it only on request (``--diff``), and the line that says what was
+done."""
 
 from __future__ import annotations
 
@@ -48,12 +49,19 @@ def summary_lines(summary: UndoSummary, backup_name: str) -> list[str]:
     return lines
 
 
+DIFF_HINT = "(`discovery-tui undo --diff` shows the line diff)"
+
+
 def show_summary(
-    summary: UndoSummary, lines: Sequence[str], backup_name: str, screen: Screen
+    summary: UndoSummary, lines: Sequence[str] | None, backup_name: str, screen: Screen
 ) -> None:
-    """The summary by name first, then the line diff."""
+    """The summary by name, as the preview gives one; the line diff only when asked
+    (``lines`` given: ``undo --diff`` / ``--details``)."""
     for line in summary_lines(summary, backup_name):
         screen.line(line)
+    if lines is None:
+        screen.line(DIFF_HINT)
+        return
     screen.line("")
     show_diff(lines, backup_name, screen)
 

@@ -72,6 +72,18 @@ def show_written(written: Sequence[tuple[str, str]], undo: str | None, console: 
         console.print(f"To undo the config change: {undo}", markup=False, soft_wrap=True)
 
 
+def show_file_notes(notes: Sequence[str], console: Console) -> None:
+    """The config file's notes of this run (a recovered undo, a key written twice), one line
+    each under ``Notes about the file:``; nothing when there are none."""
+    from discovery_tui.safetext import printable
+
+    if not notes:
+        return
+    console.print("Notes about the file:")
+    for note in notes:
+        console.print(f"  {printable(note)}", markup=False, soft_wrap=True)
+
+
 @dataclass(frozen=True)
 class NextSteps:
     """What the wizard's last screen names: the proxy to start, then `discovery-tui launch`."""
