@@ -130,7 +130,7 @@ Providers (entries: + added, ~ updated, - removed)
   anthropic   ok        5 models  +1
   openrouter  ok      412 models  +1 ~1 -1
   xai         failed              entries kept as is
-  Not chosen, kept as is: groq
+  Not refreshed: groq
 
 Aliases
   anthropic's pick (openrouter also has one):
@@ -158,7 +158,7 @@ Providers (entries: + added, ~ updated, - removed)
   anthropic   ok        5 models  +1
   openrouter  ok      412 models  +1 ~1 -1
   xai         failed              entries kept as is
-  Not chosen, kept as is: groq
+  Not refreshed: groq
 
 Aliases
   anthropic's pick (openrouter also has one):
@@ -181,7 +181,8 @@ Notes
   not in any family (families.yaml could add them):
     anthropic: claude-fable-1
 
-config.yaml: 2 added, 1 updated, 1 removed, 5 aliases changed.
+config.yaml: 2 added, 1 updated, 1 removed, 5 aliases
+  changed.
 """
 
 
@@ -301,7 +302,11 @@ def test_models_in_no_family_are_a_short_list_per_provider() -> None:
         "    openrouter: qwen/qwen3.9-max, qwen/qwen3.8-max, qwen/qwen3.7-max +2 more\n"
         "    openai: o3\n"
     )
-    assert rendered(plan, 60).splitlines()[3:6] == [
+    assert rendered(plan, 60).splitlines()[:2] == [
+        "config.yaml: nothing to change; 2 providers checked, all",
+        "  current.",
+    ]
+    assert rendered(plan, 60).splitlines()[4:7] == [
         "    openrouter: qwen/qwen3.9-max, qwen/qwen3.8-max,",
         "      qwen/qwen3.7-max +2 more",
         "    openai: o3",

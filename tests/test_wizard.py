@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from discovery_tui.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, Cancel
 from discovery_tui.profile import Profile
 from discovery_tui.prompt import Prompter
 from discovery_tui.providers import PROVIDERS
+from discovery_tui.render.console import PIPE_WIDTH
 
 ENTER = "\r"
 SPACE = " "
@@ -123,7 +124,7 @@ class World:
     profile: Path
     server: FakeProvider
 
-    def run(self, keys: str, *argv: str, console_width: int = 80) -> Result:
+    def run(self, keys: str, *argv: str, console_width: int = PIPE_WIDTH) -> Result:
         """Run the wizard with ``keys`` typed ahead; the input closes after them (no hang)."""
         args = build_parser().parse_args(
             ["--no-llm", "--config", str(self.config), "--profile", str(self.profile), *argv]
@@ -269,8 +270,8 @@ SUMMARY_SCREEN = """\
 Providers (entries: + added, ~ updated, - removed)
   xai         ok      3 models  +2
   openrouter  ok      4 models  +3
-  Not chosen, kept as is: anthropic, openai, gemini, deepseek, moonshot,
-  mistral, perplexity, groq
+  Not refreshed: anthropic, openai, gemini, deepseek, moonshot, mistral,
+  perplexity, groq
 
 Aliases
   openrouter's picks:
@@ -288,20 +289,27 @@ def screen_after_progress(result: Result, config: Path, end: str) -> str:
     """The text from the summary (after the fetch display) to ``end``, the config path as
     CONFIG, trailing blanks gone."""
     text = result.before(end).split("best model per family", 1)[1].split("\n", 2)[2]
-    lines = [line.rstrip().replace(str(config), "CONFIG") for line in text.splitlines()]
-    return "\n".join(lines).strip("\n") + "\n"
+    lines: list[str] = []
+    for line in text.splitlines():
+        if lines and lines[-1].startswith(str(config)) and line.startswith("  "):
+            lines[-1] += " " + line.strip()  # the closing line, wrapped after a long path
+        else:
+            lines.append(line.rstrip())
+    return "\n".join(line.replace(str(config), "CONFIG") for line in lines).strip("\n") + "\n"
 
 
 def test_the_wizard_shows_the_summary_first_exactly(world: World) -> None:
-    result = world.run(ENTER * 3, "--no-enrich")  # providers, Apply, launch model
+    # providers, Apply, launch model
+    result = world.run(ENTER * 3, "--no-enrich", console_width=80)
 
     assert result.code == EXIT_OK, result.text
     assert screen_after_progress(result, world.config, "\nWritten:") == SUMMARY_SCREEN
     assert "Best per family" not in result.text  # the tables only on request
     assert "some-lab/not-a-family-model" not in result.text
     lines = result.text.splitlines()
-    assert f"  litellm --config {world.config}" in lines  # commands stay on one line, to copy
-    assert f"  discovery-tui launch --config {world.config} --profile {world.profile}" in lines
+    commands = [line.strip() for line in lines]  # indented when the line has room
+    assert f"litellm --config {world.config}" in commands  # one line each, to copy
+    assert f"discovery-tui launch --config {world.config} --profile {world.profile}" in commands
     # paths stay whole (to copy); every other line fits the width
     narrow = [line for line in result.before("Written:").splitlines() if str(world.tmp) not in line]
     assert all(len(line) <= 80 for line in narrow)
@@ -337,7 +345,7 @@ openrouter: 3 added
 
 def test_show_details_prints_every_entry_then_asks_again(world: World) -> None:
     # providers, "Show details", then Apply (asked again, without "Show details"), launch model
-    result = world.run(ENTER + DOWN + ENTER + ENTER + ENTER, "--no-enrich")
+    result = world.run(ENTER + DOWN + ENTER + ENTER + ENTER, "--no-enrich", console_width=80)
 
     assert result.code == EXIT_OK, result.text
     screen = screen_after_progress(result, world.config, "\nWritten:")
@@ -349,7 +357,7 @@ def test_details_flag_shows_the_tables_and_the_question_has_no_details_answer(
     world: World,
 ) -> None:
     # the answers are Apply / Don't apply: DOWN is "Don't apply"
-    result = world.run(ENTER + DOWN + ENTER + ENTER, "--no-enrich", "--details")
+    result = world.run(ENTER + DOWN + ENTER + ENTER, "--no-enrich", "--details", console_width=80)
 
     assert result.code == EXIT_OK, result.text
     screen = screen_after_progress(result, world.config, "Not applied:")
@@ -377,7 +385,7 @@ def test_unselecting_a_provider_refreshes_only_the_others(world: World) -> None:
     assert not world.requested("xai")
     assert of("xai", world.model_names()) == []
     assert of("openrouter", world.model_names())
-    assert "Not chosen, kept as is: anthropic, openai, gemini, xai," in result.text
+    assert "Not refreshed: anthropic, openai, gemini, xai," in result.text
 
 
 def test_unselecting_the_keyless_provider_skips_it(world: World) -> None:
@@ -483,7 +491,8 @@ def test_the_wizard_creates_the_master_key_in_the_keyring_by_default(
         f"  config      {world.config} (a new file)",
         f"  profile     {world.profile}",
         "  master key  the keyring (discovery-tui/LITELLM_MASTER_KEY)",
-        f"To undo the config change: discovery-tui undo --config {world.config}",
+        "To undo the config change:",
+        f"  discovery-tui undo --config {world.config}",
     ]
     # the config names the key's variable (never the key) in a general_settings at its end
     assert world.config.read_text(encoding="utf-8").endswith(
@@ -567,7 +576,7 @@ def test_without_a_keyring_the_master_key_export_lines_are_shown(world: World) -
     assert result.code == EXIT_OK, result.text
     assert "  export LITELLM_MASTER_KEY='sk-...'" in result.text.splitlines()
     assert "  PowerShell: $env:LITELLM_MASTER_KEY = 'sk-...'" in result.text.splitlines()
-    assert "secrets.token_urlsafe(32)" in result.text
+    assert "secrets.token_hex()" in result.text
 
 
 def test_the_master_key_commands_are_whole_lines_at_60_columns(world: World) -> None:
@@ -578,7 +587,7 @@ def test_the_master_key_commands_are_whole_lines_at_60_columns(world: World) -> 
     assert lines == [
         "The proxy has no master key, and no keyring is available",
         "here to keep one. Make one:",
-        "  python3 -c \"import secrets; print('sk-' + secrets.token_urlsafe(32))\"",
+        "python3 -c \"import secrets;print('sk-'+secrets.token_hex())\"",  # 59: no indent
         "and add it to your shell's startup file:",
         "  export LITELLM_MASTER_KEY='sk-...'",
         "  PowerShell: $env:LITELLM_MASTER_KEY = 'sk-...'",
@@ -587,21 +596,25 @@ def test_the_master_key_commands_are_whole_lines_at_60_columns(world: World) -> 
 
 @pytest.mark.parametrize("width", [60, 100])
 def test_the_demo_preview_and_its_question_fit_40_rows(
-    world: World, memory_keyring: MemoryKeyring, width: int
+    world: World, memory_keyring: MemoryKeyring, width: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the first run of README: a master key is made, so the preview has its setting too
+    # the first run of README: a master key is made, so the preview has its setting too;
+    # README's short config path (the closing line's rows do not depend on the test's tmp)
+    monkeypatch.chdir(world.tmp)
+    world = replace(world, config=Path("config.yaml"))
     result = world.run(ENTER * 4, "--demo", console_width=width)
 
     assert result.code == EXIT_OK, result.text
     lines = result.text.splitlines()
     start = lines.index("Providers (entries: + added, ~ updated, - removed)")
-    end = next(i for i, line in enumerate(lines) if line.startswith(f"{world.config}: "))
-    preview = lines[start : end + 1]
+    end = next(i for i, line in enumerate(lines) if line.startswith(f"{world.config}:"))
+    last = next(i for i in range(end, len(lines)) if not lines[i + 1].startswith("  "))
+    preview = lines[start : last + 1]
     question_rows = 4  # the question and its three answers
     assert len(preview) + question_rows <= 40, "\n".join(preview)
     assert all(len(line) <= width for line in preview if str(world.config) not in line)
     assert "  + master_key: os.environ/LITELLM_MASTER_KEY" in preview
-    assert lines[end] == (
+    assert " ".join(line.strip() for line in lines[end : last + 1]) == (
         f"{world.config}: 29 added, 26 aliases changed, 16 fallbacks changed, 1 setting added."
     )
 
@@ -925,7 +938,7 @@ Providers (entries: + added, ~ updated, - removed)
   xai         ok        3 models  +1 -1
   openrouter  ok      412 models  +1
   deepseek    failed              entries kept as is
-  Not chosen, kept as is: groq
+  Not refreshed: groq
 
 Aliases
   xai's pick:

@@ -13,6 +13,7 @@ import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def test_enter_through_every_prompt_in_a_real_terminal(terminal: Terminal) -> No
     from discovery_tui.profile import Profile
 
     child = terminal.spawn()
-    child.expect("Which providers should be refreshed")
+    child.expect("Providers to refresh")
     child.send("\r")
     child.expect("Apply these changes")
     shown = plain(child.before)
@@ -128,7 +129,12 @@ def test_enter_through_every_prompt_in_a_real_terminal(terminal: Terminal) -> No
         "  xai         ok      3 models  +2",
         "  openrouter  ok      4 models  +3",
     ]
-    assert f"{terminal.config}: 5 added, 6 aliases changed." in lines
+    end = next(i for i, line in enumerate(lines) if line.startswith(f"{terminal.config}:"))
+    closing = [lines[end], *takewhile(lambda line: line.startswith("  "), lines[end + 1 :])]
+    # a long path: the rest goes under it, indented, between words
+    assert " ".join(line.strip() for line in closing) == (
+        f"{terminal.config}: 5 added, 6 aliases changed."
+    )
     assert "Best per family" not in shown
     assert "discovery-tui launch" in rest
     doc = ConfigDocument.load(terminal.config)
@@ -142,7 +148,7 @@ def test_enter_through_every_prompt_in_a_real_terminal(terminal: Terminal) -> No
 
 def test_show_details_at_the_question_then_apply(terminal: Terminal) -> None:
     child = terminal.spawn()
-    child.expect("Which providers should be refreshed")
+    child.expect("Providers to refresh")
     child.send("\r")
     child.expect("Apply these changes")
     child.expect("Don't apply")  # the first question is on the screen
@@ -166,7 +172,7 @@ def test_show_details_at_the_question_then_apply(terminal: Terminal) -> None:
 
 def test_ctrl_c_at_the_first_prompt_writes_nothing(terminal: Terminal) -> None:
     child = terminal.spawn()
-    child.expect("Which providers should be refreshed")
+    child.expect("Providers to refresh")
     child.send("\x03")
     child.expect(pexpect.EOF)
     child.close()
@@ -178,7 +184,7 @@ def test_ctrl_c_at_the_first_prompt_writes_nothing(terminal: Terminal) -> None:
 
 def test_ctrl_c_at_the_confirmation_writes_nothing(terminal: Terminal) -> None:
     child = terminal.spawn()
-    child.expect("Which providers should be refreshed")
+    child.expect("Providers to refresh")
     child.send("\r")
     child.expect("Apply these changes")
     child.send("\x03")

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from discovery_tui.render.console import Console
     from discovery_tui.settings import KeySource, ResolvedKey
 
+PROVIDERS_QUESTION = "Providers to refresh?"
 KEY_STATE_TEXT: dict[KeySource, str] = {
     "env": "key in ${var}",
     "keyring": "key in the keyring",
@@ -157,7 +158,7 @@ def _run(session: Session) -> int:
     from discovery_tui.commands.wizard_keys import ensure_key, store_new_keys
     from discovery_tui.commands.wizard_launch import ask_launch_model
     from discovery_tui.commands.wizard_master import ask_master_key, store_master_key
-    from discovery_tui.render.console import say
+    from discovery_tui.render.console import say_wrapped
     from discovery_tui.render.wizard import show_targets
 
     show_targets(targets_of(session), session.console)
@@ -165,7 +166,9 @@ def _run(session: Session) -> int:
     chosen = [name for name in chosen if ensure_key(session, name)]
     ask_master_key(session)
     if not chosen:
-        say(session.console, f"No provider left: {session.options.config_path} stays as it is.")
+        say_wrapped(
+            session.console, f"No provider left: {session.options.config_path} stays as it is."
+        )
         save_launch_model(session, ask_launch_model(session, None))
         store_master_key(session)
         print_next_steps(session)
@@ -174,7 +177,7 @@ def _run(session: Session) -> int:
     plan = preview(session, computation)
     approved = plan.has_changes and ask_apply(session, plan, computation)
     if plan.has_changes and not approved:
-        say(session.console, f"Not applied: {plan.config_path} stays as it is.")
+        say_wrapped(session.console, f"Not applied: {plan.config_path} stays as it is.")
     launch = ask_launch_model(session, plan if approved else None)
     if plan.has_changes and not approved:
         save_launch_model(session, launch)
@@ -200,7 +203,7 @@ def ask_providers(session: Session) -> list[str]:
     checked = {spec.name for spec in preselected}
     options = provider_options(session, checked)
     return session.prompter.checkbox(
-        "Which providers should be refreshed?",
+        PROVIDERS_QUESTION,
         options,
         need_one="Choose at least one provider (space), or press Ctrl-C to quit",
     )
@@ -330,5 +333,3 @@ def apply_and_record(
             session.record("backup", f"{path.with_name(path.name + '.bak')} (the file before)")
     if result.profile_written:
         session.record("profile", str(session.profile.path))
-
-

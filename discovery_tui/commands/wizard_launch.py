@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from discovery_tui.plan import Plan
 
 MAX_TARGET_WIDTH = 44
+MIN_TARGET_WIDTH = 12
+MIN_ROW_WIDTH = 40
+MENU_MARGIN = 4  # the select's " » " before a row, and a column for the cursor
+GAP = "  "
+LAUNCH_QUESTION = "Which model should Claude Code launch with?"
 PICKER_TWIN = "claude-"
 
 Facts = Mapping[str, Mapping[str, object]]  # model_name -> its model_info
@@ -95,19 +100,47 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def row_titles(rows: Sequence[LaunchRow]) -> list[str]:
-    """One line per row, in columns: model, aliases, context, price."""
-    target_width = min(max((len(r.target) for r in rows), default=0), MAX_TARGET_WIDTH)
-    alias_width = max((len(", ".join(r.aliases)) for r in rows), default=0)
-    context_width = max((len(r.context) for r in rows), default=0)
+def row_titles(rows: Sequence[LaunchRow], *, width: int = 100) -> list[str]:
+    """One line per row, in columns that fit ``width`` (the terminal's): model, aliases,
+    context, price. When the full aliases leave the model too little room they become
+    ``gemini-flash +1``; a model name still too long is shortened in the middle."""
+    room = max(width - MENU_MARGIN, MIN_ROW_WIDTH)
+    facts = _facts_column(rows)
+    facts_width = max((len(f) for f in facts), default=0)
+    target_full = min(max((len(r.target) for r in rows), default=0), MAX_TARGET_WIDTH)
+    aliases = [", ".join(r.aliases) for r in rows]
+    if _fixed(aliases, facts_width) + target_full > room:
+        aliases = [_compact_aliases(r.aliases) for r in rows]
+    target_width = max(min(target_full, room - _fixed(aliases, facts_width)), MIN_TARGET_WIDTH)
+    alias_width = max((len(a) for a in aliases), default=0)
     titles = []
-    for row in rows:
-        target = shorten_middle(row.target, target_width)
-        parts = [f"{target:<{target_width}}"]
-        parts += [f"{', '.join(row.aliases):<{alias_width}}"] if alias_width else []
-        parts += [f"{row.context:>{context_width}}"] if context_width else []
-        titles.append("  ".join([*parts, row.price]).rstrip())
+    for row, alias, fact in zip(rows, aliases, facts, strict=True):
+        parts = [f"{shorten_middle(row.target, target_width):<{target_width}}"]
+        parts += [f"{alias:<{alias_width}}"] if alias_width else []
+        parts += [f"{fact:<{facts_width}}"] if facts_width else []
+        titles.append(GAP.join(parts).rstrip())
     return titles
+
+
+def _facts_column(rows: Sequence[LaunchRow]) -> list[str]:
+    """`` 200k  $3/$15`` per row, the context right-aligned; empty when nothing is known."""
+    context_width = max((len(r.context) for r in rows), default=0)
+    if not context_width:
+        return [r.price for r in rows]
+    return [f"{r.context:>{context_width}}{GAP}{r.price}".rstrip() for r in rows]
+
+
+def _fixed(aliases: Sequence[str], facts_width: int) -> int:
+    """The columns a row needs besides the model name (its gaps included)."""
+    alias_width = max((len(a) for a in aliases), default=0)
+    return sum(width + len(GAP) for width in (alias_width, facts_width) if width)
+
+
+def _compact_aliases(aliases: Sequence[str]) -> str:
+    """``claude +1``: the first alias and how many more."""
+    if len(aliases) <= 1:
+        return "".join(aliases)
+    return f"{aliases[0]} +{len(aliases) - 1}"
 
 
 # --------------------------------------------------------------------------- the question
@@ -133,10 +166,14 @@ def ask_launch_model(session: Session, plan: Plan | None) -> str | None:
         return None
     facts = launch_facts(state, plan)
     rows = launch_rows(aliases, models, facts, current=session.profile.launch_model)
-    options = [Option(r.value, title) for r, title in zip(rows, row_titles(rows), strict=True)]
+    titles = row_titles(rows, width=session.prompter.width())
+    options = [
+        Option(r.value, title, answer=r.value, search=" ".join([r.target, *r.aliases]))
+        for r, title in zip(rows, titles, strict=True)
+    ]
     default = launch_default(session.profile.launch_model, [o.value for o in options])
     return session.prompter.select(
-        "Which model should Claude Code launch with? (type to filter)",
+        LAUNCH_QUESTION,
         options,
         default=default,
         search=True,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from discovery_tui.formatting import shorten_middle
+from discovery_tui.render.console import wrap_words
 from discovery_tui.safetext import printable
 
 if TYPE_CHECKING:
@@ -31,11 +32,11 @@ def summary_lines(
     the notes that still hold, e.g. a kept edit)."""
     notes = note_lines(plan, computation, width)
     if not plan.has_changes:
-        return [nothing_line(plan), *notes]
+        return [*wrap_words(nothing_line(plan), width, hanging=INDENT), *notes]
     lines = ["Providers (entries: + added, ~ updated, - removed)", *provider_lines(plan)]
     skipped = [o.name for o in plan.providers if o.status == "skipped"]
     if skipped:
-        lines += _wrapped(f"Not chosen, kept as is: {', '.join(skipped)}", width, INDENT)
+        lines += _wrapped(f"Not refreshed: {', '.join(skipped)}", width, INDENT)
     if plan.alias_changes:
         lines += ["", "Aliases", *alias_lines(plan, width)]
     for section in dict.fromkeys(change.section for change in plan.setting_changes):
@@ -43,7 +44,7 @@ def summary_lines(
         lines += ["", section, *(f"{INDENT}+ {c.key}: {c.value}" for c in changes)]
     if notes:
         lines += ["", *notes]
-    return [*lines, "", closing_line(plan)]
+    return [*lines, "", *wrap_words(closing_line(plan), width, hanging=INDENT)]
 
 
 def nothing_line(plan: Plan) -> str:
@@ -55,8 +56,7 @@ def nothing_line(plan: Plan) -> str:
         return f"{plan.config_path}: nothing to change; {_and(failed)} failed ({whose} kept)."
     count = len(plan.refreshed)
     return (
-        f"{plan.config_path}: nothing to change; {count} provider{_s(count)} "
-        f"checked, all current."
+        f"{plan.config_path}: nothing to change; {count} provider{_s(count)} checked, all current."
     )
 
 
@@ -177,9 +177,7 @@ def whose_pick(plan: Plan, model_name: str) -> str | None:
     if owner is None:
         return None
     others = [
-        o.name
-        for o in plan.providers
-        if o.status == "ok" and o.name != owner and family in o.picks
+        o.name for o in plan.providers if o.status == "ok" and o.name != owner and family in o.picks
     ]
     if not others:
         return f"{owner}'s pick"
@@ -187,9 +185,7 @@ def whose_pick(plan: Plan, model_name: str) -> str | None:
     return f"{owner}'s pick; {_and(others)} {verb}"
 
 
-def _pick_of(
-    outcomes: Iterable[ProviderOutcome], model_name: str
-) -> tuple[str | None, str | None]:
+def _pick_of(outcomes: Iterable[ProviderOutcome], model_name: str) -> tuple[str | None, str | None]:
     for outcome in outcomes:
         if outcome.status != "ok":
             continue
@@ -253,9 +249,7 @@ def _catalog_notes(plan: Plan, notes: Mapping[str, Sequence[str]]) -> list[str]:
             _count(left_out, "model left out", "models left out") if left_out else "",
             _count(dropped, "value dropped", "values dropped") if dropped else "",
         ]
-        texts.append(
-            f"{outcome.name}: {', '.join(p for p in parts if p)} (--details shows which)"
-        )
+        texts.append(f"{outcome.name}: {', '.join(p for p in parts if p)} (--details shows which)")
     return texts
 
 

@@ -37,29 +37,47 @@ def show_targets(targets: Targets, console: Console) -> None:
         if targets.profile_path is not None
         else "not written (a demo run; pass --profile to keep your choices)"
     )
-    console.print(f"Config:  {config}", markup=False, soft_wrap=True)
-    console.print(f"Profile: {profile}", markup=False, soft_wrap=True)
-    console.print("Nothing is written before your last answer; Ctrl-C quits at any question.")
+    from discovery_tui.render.console import say_wrapped
+
+    say_wrapped(console, f"Config:  {config}", hanging=" " * 9)
+    say_wrapped(console, f"Profile: {profile}", hanging=" " * 9)
+    say_wrapped(
+        console,
+        "Nothing is written before your last answer; Ctrl-C quits at any question.",
+        hanging="",
+    )
     console.print()
 
 
 def show_master_key_export(variable: str, console: Console) -> None:
     """No keyring: the line to add to the shell's startup file (the key is the user's to make).
     Commands are lines of their own, never wrapped, to copy."""
-    from discovery_tui.render.console import say
+    from discovery_tui.render.console import say, say_wrapped
 
-    make = "python3 -c \"import secrets; print('sk-' + secrets.token_urlsafe(32))\""
-    console.print(
-        "The proxy has no master key, and no keyring is available here to keep one. Make one:"
+    say_wrapped(
+        console,
+        "The proxy has no master key, and no keyring is available here to keep one. Make one:",
+        hanging="",
     )
-    say(console, f"  {make}")
-    console.print("and add it to your shell's startup file:")
-    say(console, f"  export {variable}='sk-...'")
-    say(console, f"  PowerShell: $env:{variable} = 'sk-...'")
+    say(console, command_line(MAKE_MASTER_KEY, console.width))
+    say_wrapped(console, "and add it to your shell's startup file:", hanging="")
+    say(console, command_line(f"export {variable}='sk-...'", console.width))
+    say(console, command_line(f"PowerShell: $env:{variable} = 'sk-...'", console.width))
+
+
+MAKE_MASTER_KEY = "python3 -c \"import secrets;print('sk-'+secrets.token_hex())\""
+
+
+def command_line(command: str, width: int) -> str:
+    """A command to copy, on a line of its own: indented when that still fits, never wrapped
+    by us (a command broken over lines does not paste)."""
+    return f"  {command}" if len(command) + 2 <= width else command
 
 
 def show_written(written: Sequence[tuple[str, str]], undo: str | None, console: Console) -> None:
     """What this run wrote where, one line each, and the command that undoes the config write."""
+    from discovery_tui.render.console import say, say_wrapped
+
     console.print()
     if not written:
         console.print("Nothing was written.")
@@ -67,21 +85,23 @@ def show_written(written: Sequence[tuple[str, str]], undo: str | None, console: 
     width = max(len(kind) for kind, _ in written)
     console.print("Written:")
     for kind, where in written:
-        console.print(f"  {kind:<{width}}  {where}", markup=False, soft_wrap=True)
+        say_wrapped(console, f"  {kind:<{width}}  {where}", hanging=" " * (width + 4))
     if undo is not None:
-        console.print(f"To undo the config change: {undo}", markup=False, soft_wrap=True)
+        say_wrapped(console, "To undo the config change:")
+        say(console, command_line(undo, console.width))
 
 
 def show_file_notes(notes: Sequence[str], console: Console) -> None:
     """The config file's notes of this run (a recovered undo, a key written twice), one line
     each under ``Notes about the file:``; nothing when there are none."""
+    from discovery_tui.render.console import say_wrapped
     from discovery_tui.safetext import printable
 
     if not notes:
         return
     console.print("Notes about the file:")
     for note in notes:
-        console.print(f"  {printable(note)}", markup=False, soft_wrap=True)
+        say_wrapped(console, printable(note), indent="  ", hanging="    ")
 
 
 @dataclass(frozen=True)
@@ -102,8 +122,14 @@ def quote(path: object) -> str:
 
 
 def show_next_steps(steps: NextSteps, console: Console) -> None:
+    from discovery_tui.render.console import say, say_wrapped
+
     if not steps.launch_choice_saved:
-        console.print("Demo run: the launch choice is not saved (pass --profile to keep it).")
+        say_wrapped(
+            console,
+            "Demo run: the launch choice is not saved (pass --profile to keep it).",
+            hanging="",
+        )
     launch = ["discovery-tui", "launch"]
     for flag, value in steps.launch_flags:
         if value is not None:
@@ -111,9 +137,11 @@ def show_next_steps(steps: NextSteps, console: Console) -> None:
     proxy = f"{quote(steps.proxy_command)} --config {quote(steps.config_path)}"
     console.print()
     console.print("Next, start the proxy:")
-    console.print(f"  {proxy}", soft_wrap=True, markup=False)  # one line, to copy
-    console.print("then Claude Code (this also starts the proxy when none is running):")
-    console.print(f"  {' '.join(launch)}", soft_wrap=True, markup=False)
+    say(console, command_line(proxy, console.width))  # one line, to copy
+    say_wrapped(
+        console, "then Claude Code (this also starts the proxy when none is running):", hanging=""
+    )
+    say(console, command_line(" ".join(launch), console.width))
 
 
 def show_failures(plan: Plan, console: Console) -> None:
