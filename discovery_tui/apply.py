@@ -28,10 +28,13 @@ PROFILE_ENV = "DISCOVERY_TUI_PROFILE"
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What a target did with a plan: ``written`` (something changed), ``existed`` before."""
+    """What a target did with a plan: ``written`` (something changed), ``existed`` before,
+    and ``notes`` about the target the user should read (a config key written twice, an
+    interrupted undo's copy kept, a shared node left as it is)."""
 
     written: bool
     existed: bool
+    notes: tuple[str, ...] = ()
 
 
 class ApplyTarget(Protocol):
@@ -92,16 +95,15 @@ class ConfigFileTarget:
         """Perform the edits on the document last read; if the file changed since, nothing is
         written and ConfigError says so."""
         existed = self.path.exists()
-        if not plan.has_changes:
-            return WriteResult(written=False, existed=existed)
         document = self._document if self._document is not None else self.document()
+        if not plan.has_changes:
+            return WriteResult(written=False, existed=existed, notes=tuple(document.notes))
         try:
             document.execute(plan)
             written = document.write(backup=True)
-        except BaseException:
-            self._document = None  # edited in memory only: read the file again next time
-            raise
-        return WriteResult(written=written, existed=existed)
+        finally:
+            self._document = None  # edited in memory (positions of the old text): read again
+        return WriteResult(written=written, existed=existed, notes=tuple(document.notes))
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,15 @@ class ProfileRecord:
 @dataclass(frozen=True)
 class ApplyResult:
     """``plan``: what was applied (re-built under the lock); ``replanned``: it differs from the
-    plan shown; ``written``: the target changed; ``existed``: the target existed before."""
+    plan shown; ``written``: the target changed; ``existed``: the target existed before;
+    ``notes``: the target's notes (:attr:`WriteResult.notes`), one plain line each."""
 
     plan: Plan
     written: bool
     existed: bool
     replanned: bool
     profile_written: bool
+    notes: tuple[str, ...] = ()
 
 
 def apply_run(
@@ -160,7 +164,7 @@ def apply_run(
             return ApplyResult(plan, False, state.exists, replanned, saved)
         result = target.write(plan)
         saved = record_in_profile(record, plan) if record is not None else False
-    return ApplyResult(plan, result.written, result.existed, replanned, saved)
+    return ApplyResult(plan, result.written, result.existed, replanned, saved, result.notes)
 
 
 def may_record_profile(demo: bool, explicit_profile: bool) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from discovery_tui.errors import ConfigError
+from discovery_tui.yamlio import read_bytes
 
 LOCK_TIMEOUT_ENV = "DISCOVERY_TUI_LOCK_TIMEOUT"
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -254,10 +255,10 @@ def recover_swap(path: Path, *, finish: bool) -> SwapRecovery | None:
     None: there was no swap, or nothing needed saying. Call it under :func:`locked`.
     """
     swap = swap_path(path)
-    held = _read_or_none(swap)
+    held = read_bytes(swap)
     if held is None:
         return None
-    current, backup = _read_or_none(path), _read_or_none(backup_path(path))
+    current, backup = read_bytes(path), read_bytes(backup_path(path))
     try:
         if not held or held in (current, backup):  # that version is in another file too
             swap.unlink()
@@ -282,17 +283,6 @@ def recover_swap(path: Path, *, finish: bool) -> SwapRecovery | None:
         f"it is kept as {kept} (compare it with {path.name} and copy back what you need).",
         kept,
     )
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(
-            f"Cannot read {path} ({exc.strerror or exc}): check its permissions"
-        ) from exc
 
 
 def _free_name(swap: Path) -> Path:
@@ -336,8 +326,12 @@ def locked(path: Path, *, timeout: float = 30.0) -> Iterator[None]:
 
     ``$DISCOVERY_TUI_LOCK_TIMEOUT`` can shorten the wait. After the wait a :class:`ConfigError`
     explains which lock is held. Re-entrant within one thread; other threads and processes
-    wait. The lock file stays in the cache folder (removing it would race), never beside
-    ``path``: see :func:`lock_path`.
+    wait. The lock file stays in the cache folder, never beside ``path`` (see
+    :func:`lock_path`); one empty file per config path. It is not removed after release: the
+    lock is ``flock`` on POSIX, and a run already waiting on the file's inode would get the
+    lock on a removed file while the next run creates and locks a new one (two holders); a
+    safe removal needs every acquirer to re-check the inode after locking, which ``FileLock``
+    does not offer (Windows' FileLock removes its file itself when nobody holds it).
     """
     from filelock import FileLock, Timeout
 

@@ -3,7 +3,7 @@
 Each fixture of tests/data/configs/ (styles LiteLLM's documentation shows: comments, anchors,
 env references, fallbacks, callbacks, guardrails, CRLF and mixed endings, flow collections, long
 and folded scalars, ``~``/``null``, commented-out entries, mixed indentation, ``include:``) is
-refreshed twice with different catalogs through ConfigDocument.apply (the plan's edits); every
+refreshed twice with different catalogs through the plan (tests/config_helpers.py); every
 line of the original must survive byte for byte, in order (only the tool's lines are added),
 and the same refresh again writes nothing.
 """
@@ -14,6 +14,7 @@ import difflib
 from pathlib import Path
 
 import pytest
+from config_helpers import plan_refresh
 
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.models import Entry
@@ -32,7 +33,7 @@ def entry(name: str, context: int) -> Entry:
 
 def refresh(path: Path, entries: list[Entry], aliases: dict[str, str | None]) -> bool:
     doc = ConfigDocument.load(path)
-    doc.apply(replace_providers=["openrouter"], entries=entries, aliases=aliases)
+    plan_refresh(doc, replace_providers=["openrouter"], entries=entries, aliases=aliases)
     assert doc.spliced() is not None or not doc._dirty, "the splice fell back to a full dump"
     return doc.write()
 
@@ -46,10 +47,19 @@ def only_inserted(before: bytes, after: bytes) -> list[str]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "replace" and all(map(flow_alias_grew, old[i1:i2], new[j1:j2])):
             continue
+        if tag == "replace" and i2 == i1 + 1 and list_filled(old[i1], new[j1]):
+            added.extend(new[j1 + 1 : j2])  # `model_list: []` became the block of its entries
+            continue
         assert tag in ("equal", "insert"), f"changed: {old[i1:i2]!r} -> {new[j1:j2]!r}"
         if tag == "insert":
             added.extend(new[j1:j2])
     return added
+
+
+def list_filled(old: str, new: str) -> bool:
+    """``model_list: []  # c`` whose ``[]`` the tool replaced by a block list: the comment stays
+    at its column, the line keeps its ending."""
+    return old.startswith("model_list: []") and new == old.replace("[]", "  ", 1)
 
 
 def flow_alias_grew(old: str, new: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_helpers import plan_refresh
 from test_configfile import CONFIG, entry, write
 
 from discovery_tui.configfile import ConfigDocument
@@ -16,7 +17,7 @@ from discovery_tui.configfile.verify import edited_windows_match
 
 def edited(tmp_path: Path, text: str = CONFIG) -> ConfigDocument:
     doc = ConfigDocument.load(write(tmp_path, text))
-    doc.apply(
+    plan_refresh(doc,
         replace_providers=["openrouter"],
         entries=[entry("openrouter/a", input_cost_per_token=2.5e-06), entry("openrouter/new")],
         aliases={"claude": "openrouter/new", "added": "openrouter/a"},

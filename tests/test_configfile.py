@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from config_helpers import plan_refresh
 
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.errors import ConfigError
@@ -92,7 +93,7 @@ def refresh(
     providers: tuple[str, ...] = ("openrouter",),
 ) -> bool:
     doc = ConfigDocument.load(path)
-    doc.apply(replace_providers=providers, entries=entries, aliases=aliases)
+    plan_refresh(doc, replace_providers=providers, entries=entries, aliases=aliases)
     return doc.write()
 
 
@@ -267,7 +268,8 @@ def test_a_name_held_by_a_hand_written_entry_is_skipped_and_reported(tmp_path: P
         "mine",
         "xai/grok-4",
     ]
-    doc.apply(replace_providers=["openrouter"], entries=[clash, entry("openrouter/a")], aliases={})
+    wanted = [clash, entry("openrouter/a")]
+    plan_refresh(doc, replace_providers=["openrouter"], entries=wanted, aliases={})
     doc.write()
     names = ConfigDocument.load(path).model_names()
     assert names.count("mine") == 1
@@ -451,7 +453,7 @@ def test_a_config_round_trips_unchanged(tmp_path: Path, text: str) -> None:
     path = write(tmp_path, text)
     doc = ConfigDocument.load(path)
     assert doc.dump() == text
-    doc.apply(replace_providers=["nobody"], entries=[], aliases={})
+    plan_refresh(doc, replace_providers=["nobody"], entries=[], aliases={})
     assert not doc.write()
     assert path.read_text() == text
 
@@ -488,7 +490,7 @@ def test_a_new_file_uses_the_litellm_docs_style(tmp_path: Path) -> None:
     doc = ConfigDocument.load(path)
     assert doc.model_names() == [] and doc.aliases() == {}
     wanted = entry("openrouter/a", input_cost_per_token=1.5e-07, max_input_tokens=1000000)
-    doc.apply(
+    plan_refresh(doc,
         replace_providers=["openrouter"], entries=[wanted], aliases={"claude": "openrouter/a"}
     )
     assert doc.write()
@@ -628,7 +630,7 @@ def test_an_empty_file_is_an_empty_document(tmp_path: Path) -> None:
 def test_a_file_changed_since_load_is_not_overwritten(tmp_path: Path) -> None:
     path = write(tmp_path, CONFIG)
     doc = ConfigDocument.load(path)
-    doc.apply(replace_providers=["openrouter"], entries=[entry("openrouter/a")], aliases={})
+    plan_refresh(doc, replace_providers=["openrouter"], entries=[entry("openrouter/a")], aliases={})
     path.write_text(CONFIG + "# edited meanwhile\n")
     with pytest.raises(ConfigError, match="changed by something else"):
         doc.write()
@@ -644,7 +646,8 @@ def test_changed_on_disk_tells_an_edit_since_load(tmp_path: Path) -> None:
     assert not ConfigDocument.load(path).changed_on_disk()
     absent = ConfigDocument.load(tmp_path / "absent.yaml")
     assert not absent.changed_on_disk()
-    absent.apply(replace_providers=["openrouter"], entries=[entry("openrouter/a")], aliases={})
+    wanted = [entry("openrouter/a")]
+    plan_refresh(absent, replace_providers=["openrouter"], entries=wanted, aliases={})
     assert absent.write()
     assert not absent.changed_on_disk()
 
@@ -733,16 +736,20 @@ def test_fallbacks_are_created_where_there_were_none(tmp_path: Path) -> None:
     )
 
 
-def test_a_shared_fallbacks_list_is_copied_before_the_edit(tmp_path: Path) -> None:
+def test_a_shared_fallbacks_list_is_left_byte_for_byte_with_a_note(tmp_path: Path) -> None:
     text = (
         "router_settings:\n  fallbacks: &fb\n    - claude: [a/b]\n"
         "litellm_settings:\n  my_copy: *fb\n"
     )
     path = write(tmp_path, text)
-    execute_fallbacks(path, FallbackChange("gpt", None, ("c/d",))).write()
-    doc = ConfigDocument.load(path)
-    assert doc.section("litellm_settings") == {"my_copy": [{"claude": ["a/b"]}]}
-    assert doc.state().fallbacks == {"claude": ("a/b",), "gpt": ("c/d",)}
+    doc = execute_fallbacks(path, FallbackChange("gpt", None, ("c/d",)))
+    assert not doc.write()
+    assert path.read_text() == text
+    assert doc.notes == [
+        f"{path}: router_settings.fallbacks is shared through the YAML anchor &fb with "
+        "litellm_settings.my_copy: the fallbacks were not written; remove the anchor to let "
+        "discovery-tui manage them"
+    ]
 
 
 def test_an_item_appended_to_a_flow_fallbacks_list_keeps_the_users_spelling(
@@ -787,7 +794,7 @@ def test_a_duplicate_section_the_tool_does_not_edit_is_explained_and_kept(
         "file says what LiteLLM does"
     ]
     wanted = [entry("openrouter/a")]
-    doc.apply(replace_providers=["openrouter"], entries=wanted, aliases={"claude": "mine"})
+    plan_refresh(doc, replace_providers=["openrouter"], entries=wanted, aliases={"claude": "mine"})
     assert doc.write()
     text = path.read_text()
     lines = TWICE.splitlines(keepends=True)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from config_helpers import plan_refresh
 
 from discovery_tui.configfile import ConfigDocument
 
@@ -51,6 +52,7 @@ from pathlib import Path
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.fileio import locked
 from discovery_tui.models import Entry
+from config_helpers import plan_refresh
 
 path = Path(sys.argv[1])
 
@@ -70,7 +72,7 @@ while True:
     wanted, aliases = refreshes[turn % 2]
     with locked(path):
         doc = ConfigDocument.load(path)
-        doc.apply(replace_providers=["openrouter"], entries=wanted, aliases=aliases)
+        plan_refresh(doc, replace_providers=["openrouter"], entries=wanted, aliases=aliases)
         doc.write()
     turn += 1
 """
@@ -84,7 +86,7 @@ def versions(path: Path) -> set[bytes]:
         code = (
             f"{script}wanted, aliases = refreshes[{turn}]\n"
             "doc = ConfigDocument.load(path)\n"
-            "doc.apply(replace_providers=['openrouter'], entries=wanted, aliases=aliases)\n"
+            "plan_refresh(doc, replace_providers=['openrouter'], entries=wanted, aliases=aliases)\n"
             "doc.write()\n"
         )
         subprocess.run([sys.executable, "-c", code, str(path)], check=True, env=child_env())
@@ -94,7 +96,8 @@ def versions(path: Path) -> set[bytes]:
 
 
 def child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "DISCOVERY_TUI_LOCK_TIMEOUT": "30"}
+    paths = os.pathsep.join([str(ROOT), str(ROOT / "tests")])  # tests/config_helpers.py
+    return {**os.environ, "PYTHONPATH": paths, "DISCOVERY_TUI_LOCK_TIMEOUT": "30"}
 
 
 def test_sigkill_at_random_moments_never_leaves_a_broken_config(tmp_path: Path) -> None:
@@ -210,7 +213,7 @@ def test_a_swap_that_is_the_only_copy_of_a_version_is_kept_and_reported(tmp_path
     from discovery_tui.configfile import ConfigDocument
 
     doc = ConfigDocument.load(path)
-    doc.apply(replace_providers=["nobody"], entries=[], aliases={"claude": "before"})
+    plan_refresh(doc, replace_providers=["nobody"], entries=[], aliases={"claude": "before"})
     assert doc.write()
     assert len(doc.notes) == 1 and "kept as" in doc.notes[0] and "in no other file" in doc.notes[0]
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("config.yaml.bak.swap.")]

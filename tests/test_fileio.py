@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from config_helpers import plan_refresh
 
 from discovery_tui import fileio
 from discovery_tui.configfile import ConfigDocument
@@ -36,7 +37,7 @@ def leftovers(folder: Path) -> list[str]:
 def a_change(path: Path) -> ConfigDocument:
     doc = ConfigDocument.load(path)
     entry = Entry("openrouter/a", "openrouter", {"model": "openrouter/a"}, {OWNER_KEY: "x"})
-    doc.apply(replace_providers=["openrouter"], entries=[entry], aliases={})
+    plan_refresh(doc, replace_providers=["openrouter"], entries=[entry], aliases={})
     return doc
 
 

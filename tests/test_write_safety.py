@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from config_helpers import plan_refresh
 from ruamel.yaml import YAML
 
 from discovery_tui import fileio
@@ -112,7 +113,7 @@ def test_shared_nodes_are_unshared_and_a_key_never_goes_to_a_user_base(tmp_path:
     path.write_text(SHARED)
     doc = ConfigDocument.load(path)
     assert doc.pinned_entries() == [("openrouter", "openrouter/c")]
-    doc.apply(
+    plan_refresh(doc,
         replace_providers=["openrouter"],
         entries=[entry("openrouter/a"), entry("openrouter/b")],
         aliases={},

@@ -10,7 +10,7 @@ quotes, blank lines and every other section are kept (ruamel.yaml round trip; se
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +34,9 @@ from discovery_tui.configfile.layout import Layout, is_blank_or_comment
 from discovery_tui.configfile.setting_edits import edit_settings
 from discovery_tui.configfile.sharing import (
     has_anchors,
+    owns,
     pinned,
-    unshare_aliases,
+    shared_table,
     unshare_entry,
     usage,
 )
@@ -45,14 +46,13 @@ from discovery_tui.configfile.validation import owner_of, validate
 from discovery_tui.configfile.verify import edited_windows_match
 from discovery_tui.errors import ConfigError
 from discovery_tui.fileio import atomic_write_text, recover_swap
-from discovery_tui.ownership import OwnedEntry, TargetState, fallback_table
+from discovery_tui.ownership import OwnedEntry, TargetState, fallback_table, merged_keys
 from discovery_tui.plan.settings import SETTING_SECTIONS
 from discovery_tui.yamlio import read_bytes, restore_hint
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
 
-    from discovery_tui.models import Entry
     from discovery_tui.plan import AliasChange, EntryChange, Plan, SettingChange
 
 
@@ -72,6 +72,7 @@ class ConfigDocument:
         self._state: TargetState | None = None
         self._capture: Capture | None = None
         self._edits = 0
+        self._had_data = bool(data)  # the file had content (not new, not only comments)
         self._reemit: set[int] = set()
         self._planned: tuple[Sequence[EntryChange], Sequence[AliasChange]] = ((), ())
         self._settings: Sequence[SettingChange] = ()
@@ -138,6 +139,7 @@ class ConfigDocument:
                     owner,
                     plain(params) if isinstance(params, Mapping) else {},
                     plain(item["model_info"]),
+                    merged=merged_keys(item),
                 )
                 owned.setdefault(owner, {})[str(name)] = entry
         router = self._data.get("router_settings")
@@ -185,40 +187,15 @@ class ConfigDocument:
         """Perform ``plan``'s edits in memory (nothing is written); the plan must have been
         built from this document's :meth:`state`."""
         self._edit(plan.changes, plan.alias_changes)
-        self._settings = plan.setting_changes
-        if edit_settings(self._data, plan.setting_changes):
+        self._settings = self._settings_to_write(plan.setting_changes)
+        if edit_settings(self._data, self._settings):
             self._dirty = True
             self._state = None
-        if not plan.fallback_changes:
+        if not self._table_is_ours(plan.fallback_changes, "fallbacks", "fallbacks"):
             return
-        if has_anchors(self._raw):
-            unshare_aliases(self._data, "fallbacks")
         if edit_fallbacks(self._data, plan.fallback_changes):
             self._dirty = True
             self._state = None
-
-    def apply(
-        self,
-        *,
-        replace_providers: Collection[str],
-        entries: Sequence[Entry],
-        aliases: Mapping[str, str | None],
-    ) -> None:
-        """Plan and perform a refresh in one step: the owned entries of each provider of
-        ``replace_providers`` become its ``entries``, and ``aliases`` (alias -> model_name,
-        None removes it) are set. The same edits as :func:`discovery_tui.plan.build_plan`."""
-        from discovery_tui.plan import AliasChange, ProviderOutcome, conflicting_names
-        from discovery_tui.plan import entry_changes as plan_entry_changes
-
-        state = self.state()
-        outcomes = [
-            ProviderOutcome(p, "ok", entries=tuple(e for e in entries if e.provider == p))
-            for p in _provider_order(replace_providers, entries)
-        ]
-        conflicts = set(conflicting_names(state, entries))
-        changes = plan_entry_changes(state, outcomes, conflicts, {})
-        alias_changes = [AliasChange(a, state.aliases.get(a), t) for a, t in aliases.items()]
-        self._edit(changes, alias_changes)
 
     def _edit(self, changes: Sequence[EntryChange], aliases: Sequence[AliasChange]) -> None:
         self._edits += 1
@@ -227,7 +204,9 @@ class ConfigDocument:
             self._capture = capture(self._data, self._text(), self._layout.indent, changes, tops)
         else:
             self._capture = None
-        changes = self._unshare(changes, aliases)
+        changes = self._unshare(changes)
+        if not self._table_is_ours(aliases, "model_group_alias", "aliases"):
+            aliases = ()
         self._planned = (changes, aliases)
         edited = edit_entries(self._data, changes)
         edited = edit_aliases(self._data, aliases) or edited
@@ -247,9 +226,34 @@ class ConfigDocument:
             if owner_of(item) is not None and pinned(item, uses, first)
         ]
 
-    def _unshare(
-        self, changes: Sequence[EntryChange], aliases: Sequence[AliasChange]
-    ) -> Sequence[EntryChange]:
+    def _settings_to_write(self, changes: Sequence[SettingChange]) -> Sequence[SettingChange]:
+        """``changes`` without those into a section written twice: LiteLLM reads only the
+        last copy and a full rewrite would drop one, so a note says what was not written."""
+        twice = {d.key for d in self.duplicates if d.top_level}
+        for change in changes:
+            if change.section in twice:
+                self.notes.append(
+                    f"{self.path}: {change.section}.{change.key} was not written: "
+                    f"`{change.section}` is written more than once (see above); merge them "
+                    "into one and run again"
+                )
+        return [change for change in changes if change.section not in twice]
+
+    def _table_is_ours(self, changes: Sequence[object], key: str, what: str) -> bool:
+        """Whether ``changes`` to ``router_settings.<key>`` may be made: there are some, and
+        the node is not shared with a part the tool does not own (else a note says why and
+        nothing of it is written)."""
+        if not changes:
+            return False
+        why = shared_table(self._data, key) if has_anchors(self._raw) else None
+        if why is not None:
+            self.notes.append(
+                f"{self.path}: {why}: the {what} were not written; remove the anchor to let "
+                f"discovery-tui manage them"
+            )
+        return why is None
+
+    def _unshare(self, changes: Sequence[EntryChange]) -> Sequence[EntryChange]:
         """Un-share what the edits would write through (see :mod:`.sharing`); the changes of
         entries that define a node others use are dropped (those entries stay as they are)."""
         if not has_anchors(self._raw):
@@ -260,12 +264,13 @@ class ConfigDocument:
         for change in changes:
             item = items.get((change.provider, change.model_name))
             if item is not None and change.kind != "added" and pinned(item, uses, first):
+                # only the three-way record may go into a pinned entry, nothing is un-shared
+                if change.record_only and owns(item, "model_info", uses, first):
+                    kept.append(change)
                 continue
             if item is not None and change.kind == "updated" and unshare_entry(item, uses, first):
                 self._reemit.add(id(item))
             kept.append(change)
-        if aliases and unshare_aliases(self._data):
-            self._dirty = True
         return kept
 
     # ----------------------------------------------------------------------------- writing
@@ -319,8 +324,8 @@ class ConfigDocument:
         if not self._dirty:
             return False
         text = self.spliced()
-        if text is None and self.duplicates:  # the full dump would keep only one copy
-            raise ConfigError(refusal(self.path, self.duplicates[0]) + "; nothing was written")
+        if text is None:
+            self._check_full_dump()
         text = text or self.dump()
         data = text.encode("utf-8")
         if data == current:
@@ -333,6 +338,24 @@ class ConfigDocument:
         self._dirty = False
         return True
 
+    def _check_full_dump(self) -> None:
+        """Refuse (ConfigError) to write the whole document again where that would change
+        bytes the user wrote: a key written twice (one copy would go), or a file that
+        ruamel.yaml's round trip does not reproduce exactly (comments, anchors, ``null``s,
+        line endings). A new file, a file of only comments or one ruamel reproduces is fine."""
+        if self.duplicates:  # the full dump would keep only one copy
+            raise ConfigError(refusal(self.path, self.duplicates[0]) + "; nothing was written")
+        if self._raw is None or not self._had_data or _round_trips(self._raw, self.path):
+            return
+        reason = self._capture.reason if self._capture is not None else ""
+        raise ConfigError(
+            f"discovery-tui cannot edit {self.path} in place: "
+            f"{reason or 'a part it has to change has a shape it cannot edit line by line'}; "
+            "writing the whole file again would change bytes you wrote (ruamel.yaml re-emits "
+            "comments, anchors, `null`s and line endings its own way), so nothing was written. "
+            "Write that part in block style (one key per line, `- ` list items) and run again"
+        )
+
     def _items(self) -> Iterator[Any]:
         from ruamel.yaml.comments import CommentedMap
 
@@ -340,6 +363,14 @@ class ConfigDocument:
         for item in seq if isinstance(seq, list) else ():
             if isinstance(item, CommentedMap):
                 yield item
+
+
+def _round_trips(raw: bytes, path: Path) -> bool:
+    """Whether ruamel.yaml's round trip of ``raw`` gives back exactly ``raw``."""
+    layout, body = Layout.split(path, raw)
+    stream = io.StringIO()
+    round_trip_yaml(layout.indent).dump(round_trip_yaml(layout.indent).load(body), stream)
+    return layout.render(stream.getvalue()).encode("utf-8") == raw
 
 
 def _same_data(layout: Layout, text: str, data: CommentedMap, duplicates: bool) -> bool:
@@ -356,14 +387,3 @@ def _same_data(layout: Layout, text: str, data: CommentedMap, duplicates: bool) 
         return False
     return bool(plain(loaded) == plain(data))
 
-
-def _provider_order(replace: Collection[str], entries: Sequence[Entry]) -> list[str]:
-    """Replaced providers, deterministically: order of first appearance in entries, then sorted."""
-    chosen = set(replace)
-    order: list[str] = []
-    for entry in entries:
-        if entry.provider not in chosen:
-            raise ValueError(f"entry {entry.model_name!r} of {entry.provider!r} not replaced")
-        if entry.provider not in order:
-            order.append(entry.provider)
-    return order + sorted(chosen.difference(order))

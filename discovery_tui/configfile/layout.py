@@ -4,6 +4,7 @@ style, a preamble up to ``---``, a ``...`` postamble, CRLF newlines and a UTF-8 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from discovery_tui.configfile.dialect import DEFAULT_INDENT
@@ -14,24 +15,16 @@ _DOC_START = re.compile(r"---[ \t]*(#.*)?")
 _DOC_END = re.compile(r"\.\.\.[ \t]*(#.*)?")
 
 
+@dataclass
 class Layout:
     """What ruamel.yaml does not keep: indentation style, a preamble up to ``---``, a ``...``
     postamble, CRLF newlines and a UTF-8 BOM."""
 
-    def __init__(
-        self,
-        *,
-        indent: tuple[int, int, int],
-        preamble: str = "",
-        postamble: str = "",
-        newline: str = "\n",
-        bom: bool = False,
-    ) -> None:
-        self.indent = indent
-        self.preamble = preamble
-        self.postamble = postamble
-        self.newline = newline
-        self.bom = bom
+    indent: tuple[int, int, int]
+    preamble: str = ""
+    postamble: str = ""
+    newline: str = "\n"
+    bom: bool = False
 
     @classmethod
     def default(cls) -> Layout:

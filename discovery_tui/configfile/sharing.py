@@ -10,14 +10,15 @@ writes through a node that something it does not own also uses.
 - An owned entry that *defines* an anchor that another node uses is left as it is (not
   updated, not removed): editing it would change what the other user sees. :func:`pinned`
   names such entries, so the state can report them.
-- ``router_settings.model_group_alias`` or ``fallbacks`` shared with another section is
-  copied before the tool's edits, so they do not appear in the other section.
+- ``router_settings.model_group_alias`` or ``fallbacks`` shared with another section (an
+  anchor used elsewhere, or a merge) is not edited at all: a copy would expand the other use
+  and drop the user's anchor. :func:`shared_table` says why, for a note.
 Unused anchors are kept (nothing here removes an anchor).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any
 
 from discovery_tui.configfile.dialect import plain, to_yaml
@@ -75,6 +76,21 @@ def pinned(item: Any, uses: Mapping[int, int], first: Mapping[int, int]) -> bool
     return defines_shared(item)
 
 
+def owns(item: Any, section: str, uses: Mapping[int, int], first: Mapping[int, int]) -> bool:
+    """Whether ``item[section]`` (and all inside it) is the item's alone: defined there, used
+    only there, merging nothing."""
+
+    def alone(node: Any) -> bool:
+        if not isinstance(node, (Mapping, list)):
+            return True
+        if uses.get(id(node), 0) > 1 or first.get(id(node)) != id(item) or _merges(node):
+            return False
+        return all(alone(v) for v in (node.values() if isinstance(node, Mapping) else node))
+
+    node = item.get(section)
+    return isinstance(node, Mapping) and alone(node)
+
+
 def unshare_entry(item: Any, uses: Mapping[int, int], first: Mapping[int, int]) -> bool:
     """Give ``item`` its own copies of sections it borrows (alias or merge); True if any."""
     changed = False
@@ -105,17 +121,43 @@ def _borrows(node: Any, item: Any, first: Mapping[int, int]) -> bool:
     )
 
 
-def unshare_aliases(data: Any, key: str = "model_group_alias") -> bool:
-    """Copy ``router_settings.<key>`` (the alias table, or ``fallbacks``) if another node
-    uses it, or it uses or merges one; True if so."""
+def shared_table(data: Any, key: str) -> str | None:
+    """Why ``router_settings.<key>`` (the alias table, or ``fallbacks``) cannot be edited
+    without changing something the tool does not own: it (or a node inside it) is shared
+    through an anchor with another part of the file, or it merges one (``<<:``); None when
+    it is the tool's alone. The tool then leaves it byte for byte (see :mod:`.document`)."""
     router = data.get("router_settings") if isinstance(data, Mapping) else None
-    table = router.get(key) if isinstance(router, MutableMapping) else None
-    if not isinstance(router, MutableMapping) or not isinstance(table, (Mapping, list)):
-        return False
-    uses, _ = usage(data)
+    table = router.get(key) if isinstance(router, Mapping) else None
+    if not isinstance(table, (Mapping, list)):
+        return None
+    here = f"router_settings.{key}"
+    if _merges(table):
+        return f"{here} merges another mapping (`<<:`)"
+    paths = _paths(data)
     nested = table.values() if isinstance(table, Mapping) else table
-    shared = any(uses.get(id(v), 0) > 1 for v in nested if isinstance(v, (Mapping, list)))
-    if uses.get(id(table), 0) <= 1 and not _merges(table) and not shared:
-        return False
-    router[key] = to_yaml(plain(table))
-    return True
+    for node in (table, *(v for v in nested if isinstance(v, (Mapping, list)))):
+        others = [p for p in paths.get(id(node), []) if not p.startswith(here)]
+        if others:
+            anchor = getattr(getattr(node, "anchor", None), "value", None)
+            through = f" through the YAML anchor &{anchor}" if anchor else ""
+            return f"{here} is shared{through} with {', '.join(others)}"
+    return None
+
+
+def _paths(data: Any) -> dict[int, list[str]]:
+    """Every dotted path by which the document reaches each container node."""
+    found: dict[int, list[str]] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, (Mapping, list)):
+            return
+        seen = id(node) in found
+        found.setdefault(id(node), []).append(path)
+        if seen:
+            return
+        pairs = node.items() if isinstance(node, Mapping) else enumerate(node)
+        for key, value in pairs:
+            walk(value, f"{path}.{key}" if path else str(key))
+
+    walk(data, "")
+    return found

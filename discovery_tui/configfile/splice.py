@@ -27,7 +27,6 @@ from discovery_tui.configfile.textmap import (
     apply_ops,
     block_lines,
     dump_node,
-    has_anchor,
     is_flow,
     item_start,
     key_line,
@@ -35,7 +34,7 @@ from discovery_tui.configfile.textmap import (
     own_keys,
     replace_scalar,
     scalar_text,
-    shift,
+    seq_block,
     value_pos,
 )
 from discovery_tui.configfile.validation import owner_of
@@ -66,6 +65,8 @@ def capture(
     cap.limits = limits
     cap.key_lines = {k: pos[0] for k in data if (pos := key_line(text, data, k)) is not None}
     seq = data.get("model_list")
+    if isinstance(seq, list) and seq and is_flow(seq):
+        cap.reason = "`model_list` is written in flow style (`[...]`)"
     if isinstance(seq, list) and seq and not is_flow(seq):
         cap.items = list(seq)
         starts = [item_start(text, seq, i) for i in range(len(seq))]
@@ -179,7 +180,8 @@ def splice(
         return None
     if new_sections:
         at = cap.text.back_to_content(cap.text.body_end - 1, -1) + 1
-        ops.append(Op(at, at, tuple(block_lines(cap, "".join(new_sections)))))
+        block = (line for section in new_sections for line in block_lines(cap, section))
+        ops.append(Op(at, at, tuple(block)))  # each without the comments ruamel moved into it
     cap.ops = list(ops)  # for the verification of the edited windows (see :mod:`.verify`)
     return apply_ops(cap.text, ops)
 
@@ -200,8 +202,10 @@ def _entry_ops(
     seq = data.get("model_list")
     added = [c for c in changes if c.kind == "added"]
     if added and not cap.items:
-        if "model_list" in cap.top_keys or not isinstance(seq, list):
+        if not isinstance(seq, list):
             return False
+        if "model_list" in cap.top_keys:
+            return _fill_empty_list(cap, seq, ops)
         new_sections.append(dump_node(cap, {"model_list": seq}))
         return True
     removed = 0
@@ -242,7 +246,34 @@ def _emptied_list(cap: Capture, ops: list[Op]) -> bool:
     inside = range(first + 1, last + 1)
     kept = [cap.text.lines[i] for i in inside if cap.text.is_blank_or_comment(i)]
     ops[:] = [op for op in ops if not first <= op.start <= last]
-    ops.append(Op(first, last + 1, (match[1] + " []" + match[2] + ending, *kept)))
+    rest = match[2]
+    if rest.startswith("    ") and rest.lstrip(" ").startswith("#"):  # see _fill_empty_list
+        rest = rest[3:]
+    ops.append(Op(first, last + 1, (match[1] + " []" + rest + ending, *kept)))
+    return True
+
+
+_EMPTY_LIST = re.compile(r"(model_list:)([ \t]*)(\[[ \t]*\]|~|null|Null|NULL)?([ \t]*(?:#.*)?)")
+
+
+def _fill_empty_list(cap: Capture, seq: Sequence[Any], ops: list[Op]) -> bool:
+    """``model_list: []`` / ``model_list:`` (null) becomes a block list of the new entries: the
+    key line keeps its comment (at its column), the lines after it stay where they are."""
+    line = cap.key_lines.get("model_list")
+    match = None if line is None else _EMPTY_LIST.fullmatch(cap.text.content(line))
+    if line is None or match is None:
+        cap.reason = cap.reason or "`model_list` is neither a block list nor an empty one"
+        return False
+    if any(not cap.text.is_blank_or_comment(i) for i in range(line + 1, cap.limits["model_list"])):
+        cap.reason = "the value of `model_list` is written on the lines after its key"
+        return False
+    block = seq_block(cap, "model_list", seq, cap.indent[2])
+    if block is None:
+        return False
+    value = match[2] + (match[3] or "")
+    head = match[1] + (" " * len(value) + match[4] if match[4].strip() else "")
+    ending = cap.text.lines[line][len(cap.text.content(line)) :] or cap.text.newline
+    ops.append(Op(line, line + 1, (head + ending, *block)))
     return True
 
 
@@ -263,8 +294,9 @@ def _insert_ops(
         if node is None:
             return False
         groups.setdefault(at, []).append(node)
-    for at, nodes in groups.items():
-        block = _entry_text(cap, 0, nodes)
+    order = {id(item): index for index, item in enumerate(seq or ())}
+    for at, nodes in groups.items():  # one place, several groups: in the document's order
+        block = _entry_text(cap, 0, sorted(nodes, key=lambda node: order[id(node)]))
         if block is None:
             return False
         ops.append(Op(at, at, tuple(block)))
@@ -308,14 +340,9 @@ def _key_ops(cap: Capture, index: int, change: EntryChange, ops: list[Op]) -> bo
 
 
 def _entry_text(cap: Capture, index: int, nodes: list[Any]) -> list[str] | None:
-    """``nodes`` as ``model_list`` items at the file's item column (comment lines after the
-    last one dropped: they stay in the file where they are)."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    if any(has_anchor(node) for node in nodes):
-        return None
-    lines = block_lines(cap, dump_node(cap, {"model_list": CommentedSeq(nodes)}))[1:]
-    if not lines:
-        return None
+    """``nodes`` as ``model_list`` items at the file's item column."""
     dash = cap.text.content(cap.starts[index]).index("-") if cap.starts else 0
-    return shift(lines, dash - (len(lines[0]) - len(lines[0].lstrip(" "))))
+    block = seq_block(cap, "model_list", nodes, dash)
+    if block is None:
+        cap.reason = "an entry it has to write again uses a YAML anchor or merge key"
+    return block

@@ -19,6 +19,7 @@ from discovery_tui.configfile.textmap import (
     item_start,
     replace_scalar,
     scalar_text,
+    seq_block,
     shift,
     value_pos,
 )
@@ -181,15 +182,8 @@ def _replaced_item(cap: Capture, index: int, item: Any) -> Op | None:
 
 def _items_block(cap: Capture, items: Sequence[Any]) -> list[str] | None:
     """``items`` as ``fallbacks`` items at the column of the file's first item."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    if any(has_anchor(item) for item in items):
-        return None
-    lines = block_lines(cap, dump_node(cap, {"fallbacks": CommentedSeq(items)}))[1:]
-    if not lines:
-        return None
     dash = cap.text.content(cap.fallback_starts[0]).index("-")
-    return shift(lines, dash - (len(lines[0]) - len(lines[0].lstrip(" "))))
+    return seq_block(cap, "fallbacks", items, dash)
 
 
 def _inline_flow(

@@ -76,16 +76,17 @@ def item_start(text: Text, seq: Any, index: int) -> int | None:
 
 def key_line(text: Text, node: Any, key: Any) -> tuple[int, int] | None:
     """(file line, column) of ``key`` in block mapping ``node``."""
-    try:
-        found: tuple[int, int] = node.lc.key(key)
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return None
-    return found[0] + text.offset, found[1]
+    return _position(text, node, "key", key)
 
 
 def value_pos(text: Text, node: Any, key: Any) -> tuple[int, int] | None:
+    """(file line, column) of the value of ``key`` in mapping ``node``."""
+    return _position(text, node, "value", key)
+
+
+def _position(text: Text, node: Any, what: str, key: Any) -> tuple[int, int] | None:
     try:
-        found: tuple[int, int] = node.lc.value(key)
+        found: tuple[int, int] = getattr(node.lc, what)(key)
     except (AttributeError, KeyError, IndexError, TypeError):
         return None
     return found[0] + text.offset, found[1]
@@ -197,6 +198,7 @@ class Capture:
     alias_flows: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # {model: X}
     top_keys: list[str] = field(default_factory=list)
     supported: bool = True
+    reason: str = ""  # why a splice was not possible (named in the refusal), when known
     # router_settings.fallbacks as a block list: its items, their dash lines, plain values and
     # the position of a one-line item's value (``- claude: [a, b]``)
     fallback_items: list[Any] = field(default_factory=list)
@@ -230,6 +232,20 @@ def dump_node(cap: Capture, node: Mapping[str, Any]) -> str:
     stream = io.StringIO()
     round_trip_yaml(cap.indent).dump(CommentedMap(node), stream)
     return stream.getvalue()
+
+
+def seq_block(cap: Capture, key: str, nodes: Sequence[Any], dash: int) -> list[str] | None:
+    """``nodes`` as the items of block list ``key``, their dashes at column ``dash`` (comment
+    lines after the last one dropped: they stay in the file where they are); None when a node
+    carries an anchor or a merge."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    if any(has_anchor(node) for node in nodes):
+        return None
+    lines = block_lines(cap, dump_node(cap, {key: CommentedSeq(nodes)}))[1:]
+    if not lines:
+        return None
+    return shift(lines, dash - (len(lines[0]) - len(lines[0].lstrip(" "))))
 
 
 def has_anchor(node: Any) -> bool:
