@@ -101,6 +101,9 @@ class TargetState:
     # as plain data; a section absent from the target is absent here. None: the target cannot
     # say (a proxy's model API), so no setting is planned
     settings: Mapping[str, object] | None = None
+    # what the target itself records the tool wrote into its router settings (a proxy: its
+    # models' claims, shared by every machine); None: the profile's ``written:`` counts
+    written: WrittenRouter | None = None
 
 
 def owned_keys(section: Section, current: Mapping[str, object], entry: Entry) -> set[str]:

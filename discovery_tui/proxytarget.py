@@ -7,15 +7,19 @@
 Ownership is the file's: a model is the tool's when it is stored in the database and its
 ``model_info`` carries the mark (``OWNER_KEY: provider``); its id is :func:`tool_model_id`.
 The listing mixes stored values with LiteLLM's cost map and never shows ``api_key``, so every
-tool model also stores :data:`BOOKKEEPING_KEY`: which keys the tool wrote (``params``, ``info``)
-and the ``os.environ/VAR`` reference it gave as key (``key_ref``). The state shows only those
-keys, as stored now: an administrator's edit of one of them (UI, ``PATCH``) is seen as such and
-the plan's three-way rule keeps it. Keys an administrator added are never in the state, never
-written. Unchanged catalogs give an empty plan and no write call at all.
+tool model also stores :data:`BOOKKEEPING_KEY`: which keys the tool wrote (``params``, ``info``),
+the ``os.environ/VAR`` reference it gave as key (``key_ref``), and the aliases and fallbacks the
+tool pointed at it (:mod:`discovery_tui.proxyrecord`): a team refreshes from several machines, so
+this record lives on the proxy (``TargetState.written``), not in one machine's profile.yaml.
+The state shows only the keys the tool wrote, as stored now: an administrator's edit of one
+of them (UI, ``PATCH``) is seen as such and the plan's three-way rule keeps it. Keys an
+administrator added are never in the state, never written. Unchanged catalogs give an empty
+plan and no write call at all.
 
-No transactions: :meth:`ProxyTarget.write` creates models first, then replaces the alias table
-and the fallback list (wholesale, as ``/config/update`` does: everyone's aliases, with the
-plan's changes), then updates, then deletes; if a call fails, ApplyTargetError says what was
+No transactions: :meth:`ProxyTarget.write` creates models first, then records the claims models
+gain, then replaces the alias table and the fallback list (wholesale, as ``/config/update``
+does: everyone's aliases, with the plan's changes), then updates, then drops the claims models
+lose, then deletes; if a call fails, ApplyTargetError says what was
 applied; the next run reads the proxy again and converges.
 
 The lock: replicas share one database, so no local lock protects a team's proxy; the lock here
@@ -27,9 +31,8 @@ converges on the next run.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,13 +40,21 @@ from discovery_tui.errors import ApplyTargetError, DiscoveryError
 from discovery_tui.models import OWNER_KEY
 from discovery_tui.ownership import OwnedEntry, TargetState, fallback_table
 from discovery_tui.proxyapi import PRICING_KEYS, ProxyModel, RouterSettings, tool_model_id
+from discovery_tui.proxyrecord import (
+    BOOKKEEPING_KEY,
+    Bookkeeping,
+    Claims,
+    claim_updates,
+    kept_claims,
+    wanted_claims,
+    written_router,
+)
 
 if TYPE_CHECKING:
     from discovery_tui.apply import WriteResult
     from discovery_tui.plan import EntryChange, Plan
     from discovery_tui.proxyapi import ProxyApi
 
-BOOKKEEPING_KEY = f"{OWNER_KEY}_proxy"
 # litellm_params every listing shows (LiteLLM's defaults), not stored by anyone
 LISTING_DEFAULTS = frozenset(
     {
@@ -55,29 +66,6 @@ LISTING_DEFAULTS = frozenset(
     }
 )
 ROUTER_KEYS = {"aliases": "model_group_alias", "fallbacks": "fallbacks"}
-
-
-@dataclass(frozen=True)
-class Bookkeeping:
-    """What the tool wrote into one proxy model: key names per section and its key reference."""
-
-    params: tuple[str, ...] = ()
-    info: tuple[str, ...] = ()
-    key_ref: str | None = None
-
-    @classmethod
-    def read(cls, model_info: Mapping[str, object]) -> Bookkeeping:
-        raw = model_info.get(BOOKKEEPING_KEY)
-        if not isinstance(raw, dict):
-            return cls()
-        key_ref = raw.get("key_ref")
-        return cls(_names(raw.get("params")), _names(raw.get("info")), _str_or_none(key_ref))
-
-    def as_value(self) -> dict[str, object]:
-        value: dict[str, object] = {"params": list(self.params), "info": list(self.info)}
-        if self.key_ref is not None:
-            value["key_ref"] = self.key_ref
-        return value
 
 
 class ProxyTarget:
@@ -111,23 +99,28 @@ class ProxyTarget:
             if provider is not None:
                 self._models[(provider, model.model_name)] = model
                 owned.setdefault(provider, {})[model.model_name] = owned_entry(model, provider)
+        fallbacks = fallback_table(
+            [{alias: list(names)} for alias, names in self._settings.fallbacks]
+        )
+        records = {m.model_name: Bookkeeping.read(m.model_info) for m in self._models.values()}
         return TargetState(
             path=Path(shown_name(self.name)),
             owned=owned,
             holders={name: frozenset(held) for name, held in holders.items()},
             model_names=tuple(dict.fromkeys(m.model_name for m in models)),
             aliases=dict(self._settings.aliases),
-            fallbacks=fallback_table(
-                [{alias: list(names)} for alias, names in self._settings.fallbacks]
-            ),
+            fallbacks=fallbacks,
+            written=written_router(records, self._settings.aliases, fallbacks),
         )
 
     def write(self, plan: Plan) -> WriteResult:
+        """The plan's edits, and the claims of the tool's models brought in line with it (a
+        plan without changes may still record an alias it adopted: once, then no call)."""
         from discovery_tui.apply import WriteResult
 
-        if not plan.has_changes:
-            return WriteResult(written=False, existed=True)
         steps = self._steps(plan)
+        if not steps:
+            return WriteResult(written=False, existed=True)
         done: list[str] = []
         for what, call in steps:
             try:
@@ -137,29 +130,59 @@ class ProxyTarget:
                     _half_way(self.name, exc, done, [w for w, _ in steps])
                 ) from exc
             done.append(what)
-        return WriteResult(written=bool(done), existed=True)
+        return WriteResult(written=plan.has_changes, existed=True)
 
     # ---------------------------------------------------------------------- notes
     def notes(self) -> tuple[str, ...]:
         """What this proxy cannot take (shown with the preview), one plain line each."""
-        return tuple(self.router_problems.values())
+        return tuple(dict.fromkeys(self.router_problems.values()))  # one line said once
 
     # ---------------------------------------------------------------------- the steps
     def _steps(self, plan: Plan) -> list[tuple[str, Callable[[], None]]]:
+        """Creates, claims gained, the router table, updates, claims lost, deletes."""
         changes = plan.changes
+        removed = {c.model_name for c in changes if c.kind == "removed"}
+        current = {
+            m.model_name: Bookkeeping.read(m.model_info).claims
+            for m in self._models.values()
+            if m.model_name not in removed
+        }
+        blocked = frozenset(self.router_problems)  # sections this proxy cannot take: kept
+        wanted = kept_claims(wanted_claims(plan.aliases, plan.fallbacks), current, blocked)
         steps = [
-            (f"created {c.model_name}", self._creator(c)) for c in changes if c.kind == "added"
+            (f"created {c.model_name}", self._creator(c, wanted.get(c.model_name, Claims())))
+            for c in changes
+            if c.kind == "added"
         ]
+        updated = {c.model_name: c for c in changes if c.kind == "updated"}
+        claims = claim_updates(current, wanted)
+        steps.extend(self._claimer(u.model_name, u.before) for u in claims if u.before)
         steps.extend(self._router_steps(plan))
         steps.extend(
-            (f"updated {c.model_name}", self._updater(c)) for c in changes if c.kind == "updated"
+            (f"updated {name}", self._updater(change, wanted.get(name, Claims())))
+            for name, change in updated.items()
+        )
+        steps.extend(
+            self._claimer(u.model_name, u.after)
+            for u in claims
+            if u.after and u.model_name not in updated
         )
         steps.extend(
             (f"deleted {c.model_name}", self._deleter(c)) for c in changes if c.kind == "removed"
         )
         return steps
 
-    def _creator(self, change: EntryChange) -> Callable[[], None]:
+    def _claimer(self, model_name: str, claims: Claims) -> tuple[str, Callable[[], None]]:
+        """A write of one model's claims alone (its other bookkeeping as stored)."""
+        model = next(m for m in self._models.values() if m.model_name == model_name)
+
+        def claim() -> None:
+            record = Bookkeeping.read(model.model_info).with_claims(claims)
+            self.api.update_model(model.id, model_info={BOOKKEEPING_KEY: record.as_value()})
+
+        return f"recorded the aliases of {model_name}", claim
+
+    def _creator(self, change: EntryChange, claims: Claims) -> Callable[[], None]:
         def create() -> None:
             entry = change.entry
             if entry is None:
@@ -169,6 +192,7 @@ class ProxyTarget:
                 params=tuple(k for k in params if k != "api_key"),
                 info=tuple(entry.model_info),
                 key_ref=_str_or_none(params.get("api_key")),
+                claims=claims,
             )
             info = {**entry.model_info, BOOKKEEPING_KEY: record.as_value()}
             model_id = tool_model_id(change.provider, change.model_name)
@@ -176,18 +200,20 @@ class ProxyTarget:
 
         return create
 
-    def _updater(self, change: EntryChange) -> Callable[[], None]:
+    def _updater(self, change: EntryChange, claims: Claims) -> Callable[[], None]:
         """PATCH merges, and a null does not remove a key: an edit that removes a key
-        recreates the model under the same id (delete, then create with what it holds now)."""
+        recreates the model under the same id (delete, then create with what it holds now).
+        ``claims``: the model's claims after the run."""
 
         def update() -> None:
             model = self._model(change)
+            stored = Bookkeeping.read(model.model_info).with_claims(claims)
             if any(edit.remove for edit in change.edits):
                 params = {
                     k: v for k, v in model.litellm_params.items() if k not in LISTING_DEFAULTS
                 }
                 info = {k: v for k, v in model.model_info.items() if k not in PRICING_KEYS}
-                record = _edited(change, params, info, Bookkeeping.read(model.model_info))
+                record = _edited(change, params, info, stored)
                 if record.key_ref is not None:
                     params["api_key"] = record.key_ref
                 info[BOOKKEEPING_KEY] = record.as_value()
@@ -195,7 +221,7 @@ class ProxyTarget:
                 self.api.create_model(model.id, model.model_name, params, info)
                 return
             params, info = {}, {}
-            record = _edited(change, params, info, Bookkeeping.read(model.model_info))
+            record = _edited(change, params, info, stored)
             info[BOOKKEEPING_KEY] = record.as_value()
             self.api.update_model(model.id, litellm_params=params or None, model_info=info)
 
@@ -303,7 +329,9 @@ def _edited(
             into[edit.key] = edit.value
             if edit.key not in keys:
                 keys.append(edit.key)
-    return Bookkeeping(tuple(held["litellm_params"]), tuple(held["model_info"]), key_ref)
+    return Bookkeeping(
+        tuple(held["litellm_params"]), tuple(held["model_info"]), key_ref, record.claims
+    )
 
 
 def shown_name(url: str) -> str:
@@ -328,10 +356,6 @@ def _half_way(name: str, exc: Exception, done: list[str], planned: list[str]) ->
         f"{exc} Applied to {name} before this: {applied}. Not applied: {left}. "
         "Run the refresh again: it reads the proxy as it is now and converges."
     )
-
-
-def _names(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def _str_or_none(value: object) -> str | None:

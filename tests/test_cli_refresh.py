@@ -77,6 +77,7 @@ def test_json_has_exactly_the_designed_shape(h: Harness) -> None:
     data = run.json
     designed = {"providers", "aliases", "changes", "written"}
     added = {"notes", "kept", "fallbacks", "retirements", "conflicts", "enrichment"}
+    added |= {"file_notes", "target_notes"}  # render/refresh.py: the target's notes
     assert set(data) == designed | added
     assert set(data["providers"]) == set(PROVIDERS)
     for name, provider in data["providers"].items():

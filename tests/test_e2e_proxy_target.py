@@ -109,10 +109,11 @@ def run_env(upstream: FakeUpstream, folder: Path) -> dict[str, str]:
 
 
 def refresh(
-    proxy: DbProxy, upstream: FakeUpstream, folder: Path, *extra: str
+    proxy: DbProxy, upstream: FakeUpstream, folder: Path, *extra: str, profile: Path | None = None
 ) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
+    """The real command; ``profile``: another machine's profile.yaml (default: the module's)."""
     argv = ["refresh", *PROVIDERS, "--no-llm", "--json", "--to-proxy", proxy.url, *extra]
-    argv += ["--profile", str(folder / "profile.yaml")]
+    argv += ["--profile", str(profile or folder / "profile.yaml")]
     argv += ["--config", str(folder / "no-local-config.yaml")]
     done = discovery(argv, run_env(upstream, folder))
     assert done.returncode == 0, done.stderr
@@ -288,6 +289,32 @@ def test_doctor_and_launch_work_against_the_proxy_without_a_local_config(
     assert seen.get("status") == 200, seen.get("error")
     for text in (doctor.stdout, doctor.stderr, launch.stdout, launch.stderr):
         assert MASTER_KEY not in text
+
+
+def test_z_after_a_restart_everything_is_served_and_another_machine_finds_nothing_to_do(
+    proxy: tuple[DbProxy, Path], upstream: FakeUpstream, http: httpx.Client, tmp_path: Path
+) -> None:
+    """Stop the proxy and start it again on the same database: the family models, the aliases,
+    the admin's edit and the tool's record (its models' claims) all come from the database; a
+    machine with an empty profile.yaml then finds nothing to change."""
+    first, folder = proxy
+    aliases, models = api_of(first, http).get_aliases(), by_name(api_of(first, http))
+    first.stop()
+    first.start()
+    first.wait_ready()
+    api = api_of(first, http)
+    assert api.get_aliases() == aliases
+    assert by_name(api) == models
+    assert models["openrouter/x-ai/grok-4"].model_info["max_input_tokens"] == 64000
+    for model in ("grok", "claude", GROK, "team-model", "openrouter/x-ai/grok-4"):
+        answer = ask(http, first, model)
+        assert answer.status_code == 200, (model, answer.text)
+    payload, _ = refresh(first, upstream, folder, "--yes", profile=tmp_path / "other.yaml")
+    assert payload["written"] is False  # no alias or fallback is taken for the team's
+    assert payload["changes"] == {"added": [], "removed": [], "updated": []}
+    assert not [note for note in payload["notes"] if "kept your alias" in note]
+    assert payload["aliases"] == {a: t for a, t in aliases.items() if a in payload["aliases"]}
+    assert by_name(api) == models and api.get_aliases() == aliases
 
 
 def test_zz_a_replica_started_later_serves_everything_as_the_first_does(

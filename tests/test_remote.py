@@ -67,3 +67,37 @@ def test_the_wizard_asks_where_to_apply_when_the_profile_names_a_proxy(
     no_proxy = Answers(True)
     plain = wizard_target(Profile(tmp_path / "p.yaml"), tmp_path / "c.yaml", no_proxy)  # type: ignore[arg-type]
     assert isinstance(plain, ConfigFileTarget) and no_proxy.asked == []
+
+
+@pytest.mark.parametrize("mode", ["--dry-run", "--yes"])
+def test_refresh_json_carries_what_the_proxy_cannot_take(
+    mode: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`refresh --to-proxy --json`: the proxy's notes (here: an older LiteLLM without
+    /router/settings) are in the JSON object, not only on stderr."""
+    import json
+
+    from discovery_tui import remote
+    from discovery_tui.cli import main
+
+    fake = FakeModelApi(router_settings=False)
+    monkeypatch.setattr(remote, "open_proxy_target", lambda url, **_: target_of(fake))
+    monkeypatch.setenv("DISCOVERY_TUI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DISCOVERY_TUI_NO_KEYRING", "1")
+    argv = ["refresh", "--demo", "--no-llm", "--json", mode, "--to-proxy", URL]
+    argv += ["--profile", str(tmp_path / "p.yaml"), "--config", str(tmp_path / "absent.yaml")]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    payload = json.loads(out)
+    note = (
+        f"the proxy at {URL} cannot take aliases and fallbacks through its API (The proxy at "
+        f"{URL} refused to read its router settings (HTTP 404): Not Found; check the URL given "
+        "to --to-proxy); they are not written: set them in the proxy's config.yaml"
+    )
+    assert payload["target_notes"] == [note]
+    assert err.splitlines().count(f"discovery-tui: {note}") == 1
+    assert payload["written"] is (mode == "--yes") and payload["changes"]["added"]
+    assert MASTER not in out + err

@@ -68,6 +68,8 @@ class RefreshResult:
     computation: Computation | None = None  # for --json's added keys (notes, enrichment)
     next_step: str | None = None  # the command to try next (after the demo: the wizard)
     to_proxy: str | None = None  # the proxy URL when applied to a proxy's model API
+    target_notes: tuple[str, ...] = ()  # what the proxy cannot take (--json "target_notes")
+    file_notes: tuple[str, ...] = ()  # the target's notes (ApplyResult.notes)
 
     @property
     def exit_code(self) -> int:
@@ -96,15 +98,24 @@ def run(args: argparse.Namespace, io: Io) -> RefreshResult:
     shown = build_plan(target.state(), computation)
     if not args.json:
         show_preview(shown, io.screen.out, computation, details=args.details)
-    for note in target_notes(target):  # what a proxy cannot take, e.g. aliases
+    notes = target_notes(target)
+    for note in notes:  # what a proxy cannot take, e.g. aliases
         io.screen.note(f"discovery-tui: {note}")
     if args.dry_run:
         return RefreshResult(
-            shown, False, False, args.json, computation=computation, to_proxy=to_proxy
+            shown,
+            False,
+            False,
+            args.json,
+            computation=computation,
+            to_proxy=to_proxy,
+            target_notes=notes,
         )
     approved = args.yes or (shown.has_changes and confirm(io, shown, computation, args.details))
     if shown.has_changes and not approved:
-        return RefreshResult(shown, False, False, args.json, computation=computation)
+        return RefreshResult(
+            shown, False, False, args.json, computation=computation, target_notes=notes
+        )
     # the demo keeps its picks out of the user's profile unless --profile names one; a run
     # that changes nothing records only picks the profile does not hold yet
     recording = source.records_in_default_profile or args.profile is not None
@@ -123,6 +134,8 @@ def run(args: argparse.Namespace, io: Io) -> RefreshResult:
         computation=computation,
         next_step=next_step(args),
         to_proxy=to_proxy,
+        file_notes=result.notes,
+        target_notes=target_notes(target),  # as the proxy was read under the lock
     )
 
 

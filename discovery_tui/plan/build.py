@@ -20,7 +20,7 @@ def build_plan(state: TargetState, computation: Computation) -> Plan:
     """Compare what is wanted with the target's state: the exact entry, alias and fallback
     edits, and the notes that explain what is not done (kept edits, shadowed aliases, ...)."""
     outcomes = computation.outcomes
-    written = computation.written
+    written = computation.written if state.written is None else state.written
     wanted = [e for o in outcomes if o.status == "ok" for e in o.entries]
     conflicts = conflicting_names(state, wanted)
     changes, pinned = unpinned(

@@ -12,11 +12,16 @@ if TYPE_CHECKING:
 
 
 def show(result: RefreshResult, screen: Screen) -> None:
-    from discovery_tui.render.plan import dumps_json
+    import json
+
+    from discovery_tui.render.plan import plan_to_json
 
     path = result.plan.config_path
     if result.as_json:
-        print(dumps_json(result.plan, written=result.written, computation=result.computation))
+        data = plan_to_json(result.plan, written=result.written, computation=result.computation)
+        data["file_notes"] = list(result.file_notes)
+        data["target_notes"] = list(result.target_notes)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     elif result.written and result.to_proxy:
         screen.line(f"Applied to the proxy at {result.to_proxy}.")
     elif result.written and result.existed:
@@ -25,6 +30,8 @@ def show(result: RefreshResult, screen: Screen) -> None:
         screen.line(f"Wrote {path} (a new file).")
     elif result.replanned:
         screen.line(f"{path} changed while you looked: nothing applied; run again.")
+    for note in result.file_notes:
+        screen.note(f"discovery-tui: {note}")
     if result.next_step:
         screen.line(result.next_step)
     report_failures(result.plan, screen)
