@@ -10,8 +10,10 @@
   ``ANTHROPIC_CUSTOM_MODEL_OPTION`` with the same three suffixes.
 - ``CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1``: ``/model`` lists the proxy's ``claude*``
   names.
-- ``CLAUDE_CODE_MAX_OUTPUT_TOKENS``: the launch model's ``max_output_tokens`` where known. Claude
-  Code asks for 32000 tokens otherwise, and LiteLLM has no per-entry cap (issue 13 findings b).
+- ``CLAUDE_CODE_MAX_OUTPUT_TOKENS``: the smallest ``max_output_tokens`` known among the launch
+  model and the three tiers (one value holds for the whole session, and ``/model`` or Claude
+  Code's background requests may use any of them). Claude Code asks for 32000 tokens otherwise,
+  and LiteLLM has no per-entry cap (issue 13 findings b).
 """
 
 from __future__ import annotations
@@ -55,10 +57,23 @@ def claude_code_variables(
         variables[CUSTOM_OPTION] = launch_name
         variables.update(picker_labels(CUSTOM_OPTION, launch_name, config))
     variables[DISCOVERY] = "1"
-    target = config.target(launch_name) if config else None
-    if target is not None and target.max_output is not None:
-        variables[MAX_OUTPUT] = str(target.max_output)
+    cap = session_output_cap(config, (launch_name, *sorted(tier_names)))
+    if cap is not None:
+        variables[MAX_OUTPUT] = str(cap)
     return variables
+
+
+def session_output_cap(config: ProxyConfig | None, names: tuple[str, ...]) -> int | None:
+    """The smallest known max output among the models a session may ask: every request of
+    the session is capped by one value."""
+    if config is None:
+        return None
+    limits = [
+        target.max_output
+        for target in (config.target(name) for name in names)
+        if target is not None and target.max_output is not None
+    ]
+    return min(limits) if limits else None
 
 
 def picker_labels(var: str, name: str, config: ProxyConfig | None) -> dict[str, str]:

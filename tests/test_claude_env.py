@@ -97,6 +97,38 @@ def test_a_model_the_config_does_not_define_gets_only_its_id(config_path: Path) 
     env = claude_code_variables(url="http://p", token="t", model="nowhere", config=config)
     assert env["ANTHROPIC_CUSTOM_MODEL_OPTION"] == "nowhere"
     assert not any(k.startswith("ANTHROPIC_CUSTOM_MODEL_OPTION_") for k in env)
+    # the session may still use the tiers: claude and claude-strong say 64000
+    assert env["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] == "64000"
+
+
+def test_the_output_cap_is_the_smallest_of_the_launch_model_and_the_tiers(
+    config_path: Path,
+) -> None:
+    """One value caps every request of the session, and /model or Claude Code's background
+    requests may go to any tier: the launch model's 8000 wins over the tiers' 64000, and a
+    tier's smaller limit wins over a bigger launch model."""
+    config = load_proxy_config(config_path)
+    env = claude_code_variables(url="http://p", token="t", model="sonar", config=config)
+    assert env["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] == "8000"
+    text = config_path.read_text(encoding="utf-8").replace(
+        "    claude-strong: anthropic/claude-sonnet-4-6\n",
+        "    claude-strong: anthropic/claude-sonnet-4-6\n    claude-fast: perplexity/sonar\n",
+    )
+    config_path.write_text(text, encoding="utf-8")
+    config = load_proxy_config(config_path)
+    env = claude_code_variables(url="http://p", token="t", model="claude", config=config)
+    assert env["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] == "8000"
+
+
+def test_no_output_cap_when_no_model_of_the_session_says_its_limit(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "model_list:\n  - model_name: mine\n    litellm_params: {model: openai/gpt-4o}\n",
+        encoding="utf-8",
+    )
+    env = claude_code_variables(
+        url="http://p", token="t", model="mine", config=load_proxy_config(path)
+    )
     assert "CLAUDE_CODE_MAX_OUTPUT_TOKENS" not in env
 
 

@@ -235,8 +235,11 @@ def test_launch_print_env_for_the_proxy(proxy_url: str, refreshed: Refreshed) ->
         assert env[f"ANTHROPIC_DEFAULT_{tier}_MODEL_NAME"].endswith(f" via {provider}")
         assert env[f"ANTHROPIC_DEFAULT_{tier}_MODEL_DESCRIPTION"].startswith(f"{target} · ")
     assert env["CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY"] == "1"
-    claude = entries[refreshed.aliases["claude"]]["model_info"]
-    assert env["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] == str(claude["max_output_tokens"])
+    limits = [
+        entries[refreshed.aliases[alias]]["model_info"].get("max_output_tokens")
+        for alias in ("claude", "claude-strong", "claude-fast")
+    ]
+    assert env["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] == str(min(n for n in limits if n))
     assert not any(key in result.stdout for key in FAKE_KEYS.values())
 
 

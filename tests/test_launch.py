@@ -98,13 +98,15 @@ def test_print_env_powershell(
         '$env:ANTHROPIC_DEFAULT_OPUS_MODEL_DESCRIPTION="openrouter/anthropic/claude-sonnet-4.5'
         ' · 200k context · `$3/`$15 per 1M"' in lines
     )
-    # gpt: a hand-written entry without model_info: named by its id, no guess at capabilities
-    assert lines[-4:] == [
+    # gpt: a hand-written entry without model_info: named by its id, no guess at capabilities;
+    # the output cap comes from the tiers the session may also use
+    assert lines[-5:-1] == [
         '$env:ANTHROPIC_CUSTOM_MODEL_OPTION="claude-gpt"',
         '$env:ANTHROPIC_CUSTOM_MODEL_OPTION_NAME="GPT 5 via openrouter"',
         '$env:ANTHROPIC_CUSTOM_MODEL_OPTION_DESCRIPTION="openrouter/openai/gpt-5"',
         '$env:CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY="1"',
     ]
+    assert lines[-1].startswith('$env:CLAUDE_CODE_MAX_OUTPUT_TOKENS="')
 
 
 def test_print_env_quotes_for_sh(
@@ -170,7 +172,8 @@ def test_runs_claude_with_the_variables_and_its_exit_code(
     assert env["ANTHROPIC_DEFAULT_SONNET_MODEL"] == "claude"
     assert env["ANTHROPIC_DEFAULT_HAIKU_MODEL"] == "claude-fast"
     assert "ANTHROPIC_API_KEY" not in env
-    assert "CLAUDE_CODE_MAX_OUTPUT_TOKENS" not in env  # gpt's entry does not say its limit
+    # gpt's entry does not say its limit; the tiers the session may also use do
+    assert env["CLAUDE_CODE_MAX_OUTPUT_TOKENS"].isdigit()
     assert seen["status"] == 200 and "message_stop" in seen["stream"]
     assert live(proxy.url)  # a proxy it did not start is left running
 
