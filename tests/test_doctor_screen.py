@@ -122,3 +122,18 @@ def test_checks_that_could_not_run_are_named_with_why(tmp_path: Path) -> None:
     assert by_name["aliases answer"] == Check("aliases answer", "skip", "the proxy is not running")
     assert by_name["master key"].status in ("ok", "fail")
     assert "skipped" in render(checks).splitlines()[-1]
+
+
+def test_the_verdict_counts_the_rows_shown_not_the_checks_behind_them() -> None:
+    """Six missing keys are one "keys" row on the screen: the verdict says 1 failed, not 6."""
+    from discovery_tui.commands.doctor_checks import Check
+    from discovery_tui.render.doctor import grouped, verdict
+
+    checks = [
+        Check(f"key {name}", "fail", f"{name.upper()}_API_KEY is not set: needed by the config")
+        for name in ("xai", "gemini", "openai", "anthropic", "deepseek", "groq")
+    ]
+    checks.append(Check("proxy live", "fail", "nothing answers at http://127.0.0.1:4000"))
+    rows = grouped(checks)
+    assert [row.name for row in rows] == ["keys", "proxy live"]
+    assert verdict(rows) == "[bold red]2 failed[/], 0 warning(s)"

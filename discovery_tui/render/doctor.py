@@ -94,7 +94,7 @@ def show_table(report: DoctorReport, screen: Screen) -> None:
                 line = line[4:]
             text.append(line)
             out.print(text, soft_wrap=True)
-    out.print(verdict(report.checks), highlight=False)
+    out.print(verdict(checks), highlight=False)  # counts the rows shown
 
 
 def check_lines(check: Check, name_width: int, width: int) -> list[str]:
