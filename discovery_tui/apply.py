@@ -8,7 +8,6 @@ fetch and judge; a run that waits for the lock re-plans on what the run before i
 
 from __future__ import annotations
 
-import os
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from discovery_tui.pipeline import Computation
     from discovery_tui.profile import Profile
 
-PROFILE_ENV = "DISCOVERY_TUI_PROFILE"
 
 
 @dataclass(frozen=True)
@@ -167,14 +165,11 @@ def apply_run(
     return ApplyResult(plan, result.written, result.existed, replanned, saved, result.notes)
 
 
-def may_record_profile(demo: bool, explicit_profile: bool) -> bool:
-    """A demo run keeps its picks out of the user's profile unless one is named."""
-    return not demo or explicit_profile
-
-
-def profile_is_explicit(option: object | None) -> bool:
-    """Whether the user named a profile: ``--profile`` given, or DISCOVERY_TUI_PROFILE set."""
-    return option is not None or bool(os.environ.get(PROFILE_ENV))
+def may_record_profile(*, source_records: bool, profile_option: object | None) -> bool:
+    """The one rule of refresh and the wizard: a live run records its picks in the profile; a
+    demo run keeps them out of the user's profile (also one that DISCOVERY_TUI_PROFILE names)
+    unless ``--profile`` names one for it."""
+    return source_records or profile_option is not None
 
 
 def record_in_profile(record: ProfileRecord, plan: Plan) -> bool:

@@ -20,7 +20,6 @@ from discovery_tui.apply import (
     WriteResult,
     apply_run,
     may_record_profile,
-    profile_is_explicit,
 )
 from discovery_tui.configfile import ConfigDocument
 from discovery_tui.families import Family
@@ -253,15 +252,11 @@ def test_a_new_config_file(tmp_path: Path) -> None:
     assert not (tmp_path / "config.yaml.bak").exists()
 
 
-def test_who_may_record_in_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert may_record_profile(demo=False, explicit_profile=False)
-    assert not may_record_profile(demo=True, explicit_profile=False)
-    assert may_record_profile(demo=True, explicit_profile=True)
-    monkeypatch.delenv("DISCOVERY_TUI_PROFILE", raising=False)
-    assert not profile_is_explicit(None)
-    assert profile_is_explicit(Path("p.yaml"))
-    monkeypatch.setenv("DISCOVERY_TUI_PROFILE", "/tmp/p.yaml")
-    assert profile_is_explicit(None)
+def test_who_may_record_in_the_profile() -> None:
+    """One rule for refresh and the wizard: a demo writes only a profile --profile names."""
+    assert may_record_profile(source_records=True, profile_option=None)
+    assert not may_record_profile(source_records=False, profile_option=None)
+    assert may_record_profile(source_records=False, profile_option=Path("p.yaml"))
 
 
 def test_a_failed_write_leaves_the_target_as_the_file_is(config: Path) -> None:

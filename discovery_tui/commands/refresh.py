@@ -78,7 +78,7 @@ class RefreshResult:
 
 def run(args: argparse.Namespace, io: Io) -> RefreshResult:
     """Fetch and choose (no lock held), show the plan, then apply it through ``apply_run``."""
-    from discovery_tui.apply import ProfileRecord, apply_run
+    from discovery_tui.apply import ProfileRecord, apply_run, may_record_profile
     from discovery_tui.commands.preview import show_preview
     from discovery_tui.fetch import catalog_source
     from discovery_tui.options import check_providers
@@ -118,7 +118,9 @@ def run(args: argparse.Namespace, io: Io) -> RefreshResult:
         )
     # the demo keeps its picks out of the user's profile unless --profile names one; a run
     # that changes nothing records only picks the profile does not hold yet
-    recording = source.records_in_default_profile or args.profile is not None
+    recording = may_record_profile(
+        source_records=source.records_in_default_profile, profile_option=args.profile
+    )
     if not shown.has_changes and picks_recorded(profile, shown):
         recording = False
     record = ProfileRecord(profile.path) if recording else None

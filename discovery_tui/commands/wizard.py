@@ -102,9 +102,12 @@ class Session:
     @property
     def may_write_profile(self) -> bool:
         """A demo run keeps its picks out of the user's profile unless one is named."""
-        from discovery_tui.apply import profile_is_explicit
+        from discovery_tui.apply import may_record_profile
 
-        return self.source.records_in_default_profile or profile_is_explicit(self.args.profile)
+        return may_record_profile(
+            source_records=self.source.records_in_default_profile,
+            profile_option=self.args.profile,
+        )
 
     def record(self, kind: str, where: str) -> None:
         """One line of the last screen's "written" list (and of the Ctrl-C message)."""
