@@ -1,6 +1,6 @@
 """A client of a running LiteLLM proxy's model API (a team's database-backed proxy).
 
-Measured against LiteLLM 1.106.2 on PostgreSQL (see /work/team/issue15-findings.md):
+Measured against LiteLLM 1.106.2 on PostgreSQL (see docs/findings-team-proxy.md):
 
 - ``GET /v2/model/info`` (paged) lists file and database models; ``model_info.db_model`` tells them
   apart. ``litellm_params`` come back without ``api_key``; ``model_info`` comes back merged with

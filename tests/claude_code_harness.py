@@ -1,7 +1,7 @@
 """The end-to-end tier with the REAL Claude Code (tests/test_e2e_claude_code.py): the strict fake
 upstream's rules, the config as the tool writes it plus the keys issue 13 adds, the real proxy
 started once per module, and `discovery-tui launch` run as a subprocess with a clean environment.
-Findings behind the config keys used here: /work/team/issue13-findings.md.
+Findings behind the config keys used here: docs/findings-claude-code.md.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ proxy to a STRICT fake upstream (tests/fake_upstream.py, ``ModelRules``).
 The upstream refuses what the strictest real providers refuse: reasoning parameters for a model
 without reasoning, ``max_tokens`` above the model's limit (400), and a model told to fail answers
 500. Each test asserts which upstream model answered and which parameters it received, not only
-the answer text. Findings behind the config keys used here: /work/team/issue13-findings.md.
+the answer text. Findings behind the config keys used here: docs/findings-claude-code.md.
 
 Needs ``DISCOVERY_TUI_LITELLM`` (``bash scripts/litellm-venv.sh``) and Claude Code: the pinned
 one of ``tests/e2e/claude-code`` (``cd tests/e2e/claude-code && npm ci``, as ``.ci/run`` does) or

@@ -1,5 +1,5 @@
 """ProxyTarget on an in-memory model API that behaves as the findings measured LiteLLM 1.106.2
-(/work/team/issue15-findings.md): PATCH merges and a null keeps the old value, listings hide
+(docs/findings-team-proxy.md): PATCH merges and a null keeps the old value, listings hide
 ``api_key`` and mix the cost map into ``model_info``, prices live in ``litellm_params``, and
 ``/config/update`` replaces each router key wholesale. Served through httpx.MockTransport, so
 every request is counted; the same behaviour on the real proxy: tests/test_e2e_proxy_target.py.

@@ -183,7 +183,6 @@ def set_alias(table: CommentedMap, alias: str, target: str | None, *, parent: Co
 
 
 # --------------------------------------------------------------------------------- fallbacks
-# (P2's quick start for FallbackChange, see /work/team/P2-api.md; P1 owns and may rework it)
 def edit_fallbacks(data: CommentedMap, changes: Sequence[FallbackChange]) -> bool:
     """Add, replace or remove the one-key items of ``router_settings.fallbacks`` that
     ``changes`` name (``- ALIAS: [NAME, ...]``); True when edited."""
