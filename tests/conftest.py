@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fake_provider import FakeProvider
 
-# --- models.dev: never the internet (P3) -----------------------------------------------------
+# --- models.dev: never the internet ---------------------------------------------------------
 
 # A closed port on 127.0.0.1: a run that would ask models.dev fails at once with a note.
 # Every test process and every child it starts inherits it; a test that wants enrichment

@@ -665,7 +665,7 @@ def test_write_keeps_the_mode_and_a_symlink(tmp_path: Path) -> None:
     assert (tmp_path / "config.yaml.bak").read_text() == CONFIG
 
 
-# --- fallbacks (P2's FallbackChange) ---------------------------------------------------------
+# --- fallbacks (FallbackChange) -------------------------------------------------------------
 
 FALLBACKS = """\
 model_list: []

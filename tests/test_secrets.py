@@ -318,7 +318,7 @@ def test_known_secrets_are_the_environment_keys_of_eight_characters_or_more(
     assert found == sorted(found, key=len, reverse=True)
 
 
-# --- credentials inside an API base (P3) ---------------------------------------------------
+# --- credentials inside an API base (issue 11) ---------------------------------------------------
 
 
 def test_credentials_in_an_api_base_are_refused_never_written_or_printed(

@@ -1,7 +1,7 @@
 """The preview's summary: one screen, exact text at 100 and 60 columns; the details on request.
 
 The plan below has every kind of line: a provider with changes, one failed, one skipped; aliases
-new, moved, removed and shared by two providers; the notes P2's plan carries (a kept edit, a
+new, moved, removed and shared by two providers; the notes the plan carries (a kept edit, a
 retirement), a catalog note, a family-less line and a hand-written name we skip.
 """
 
