@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from fake_upstream import FakeUpstream, LlmCall, ModelRules, Usage, real_claude_code
+from litellm_harness import free_port, litellm_executable, scrubbed_env
 
 MASTER_KEY = "sk-e2e-cc-" + secrets.token_hex(12)
 FAKE_KEYS = {
@@ -70,37 +70,9 @@ def claude_executable() -> str:
     return str(path)
 
 
-def litellm_executable() -> str:
-    path = os.environ.get("DISCOVERY_TUI_LITELLM", "").strip()
-    if not path:
-        pytest.skip(
-            "DISCOVERY_TUI_LITELLM is not set: run `export DISCOVERY_TUI_LITELLM=$(bash "
-            "scripts/litellm-venv.sh | tail -n 1)` to run the real LiteLLM proxy tier"
-        )
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"DISCOVERY_TUI_LITELLM={path} is not an executable: re-run the venv script")
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def clean_env(**extra: str) -> dict[str, str]:
     """This environment without real provider keys, API bases, HTTP proxies or Claude settings."""
-    drop = ("_API_KEY", "_API_BASE")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.endswith(drop)
-        and "proxy" not in k.lower()
-        and not k.startswith(("ANTHROPIC_", "CLAUDE_CODE_", "LITELLM_"))
-    }
-    env.update(NO_PROXY="127.0.0.1,localhost", DISCOVERY_TUI_NO_KEYRING="1", **extra)
-    return env
+    return scrubbed_env(lambda k: k.startswith(("ANTHROPIC_", "CLAUDE_CODE_", "LITELLM_")), extra)
 
 
 # --- the config: entries shaped as the tool writes them, plus the keys issue 13 adds --------

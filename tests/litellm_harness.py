@@ -10,7 +10,7 @@ import secrets
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,16 +62,22 @@ def free_port() -> int:
         return port
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without any real provider key, API base or HTTP proxy."""
+def scrubbed_env(also_drop: Callable[[str], bool], extra: Mapping[str, str]) -> dict[str, str]:
+    """This environment without real provider keys, API bases, HTTP proxies or the variables
+    `also_drop` names, plus `extra`."""
     drop = ("_API_KEY", "_API_BASE")
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.endswith(drop) and "proxy" not in k.lower() and k != "LITELLM_MASTER_KEY"
+        if not k.endswith(drop) and "proxy" not in k.lower() and not also_drop(k)
     }
     env.update(NO_PROXY="127.0.0.1,localhost", DISCOVERY_TUI_NO_KEYRING="1", **extra)
     return env
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without any real provider key, API base or HTTP proxy."""
+    return scrubbed_env(lambda k: k == "LITELLM_MASTER_KEY", extra)
 
 
 @dataclass(frozen=True)
