@@ -208,6 +208,19 @@ def memory_keyring() -> Any:
     return MemoryKeyring()
 
 
+def memory_backend() -> Iterator[Any]:
+    """A fresh in-memory backend set as keyring's backend for as long as the caller holds it."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    memory = memory_keyring()
+    keyring.set_keyring(memory)
+    try:
+        yield memory
+    finally:
+        keyring.set_keyring(previous)
+
+
 # --- a stand-in for Claude Code -----------------------------------------------------------
 
 STAND_IN_CLAUDE = r"""

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from fake_upstream import FakeProxy, memory_keyring, write_stand_in_claude
+from fake_upstream import FakeProxy, write_stand_in_claude
 
+from discovery_tui import warmproxy
 from discovery_tui.providers import PROVIDERS
 from discovery_tui.proxy import is_live, new_probe_client
 
@@ -93,6 +93,20 @@ def prepare_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def keyless_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The launch working folder with the keyring turned off; every proxy launch left running
+    (a state file in the cache) is stopped at the end."""
+    folder = prepare_work(tmp_path, monkeypatch)
+    monkeypatch.setenv("DISCOVERY_TUI_NO_KEYRING", "1")
+    try:
+        yield folder
+    finally:
+        for state in (folder / "cache").glob("proxy-*.json"):
+            warm = warmproxy.read(json.loads(state.read_text(encoding="utf-8"))["url"])
+            if warm is not None:
+                warmproxy.stop(warm, timeout=5)
+
+
 def serve_fake_proxy() -> Iterator[FakeProxy]:
     server = FakeProxy(master_key=MASTER, aliases=ALIASES, model_names=MODELS)
     server.start()
@@ -100,16 +114,6 @@ def serve_fake_proxy() -> Iterator[FakeProxy]:
         yield server
     finally:
         server.stop()
-
-
-def memory_backend() -> Iterator[Any]:
-    previous = keyring.get_keyring()
-    memory = memory_keyring()
-    keyring.set_keyring(memory)
-    try:
-        yield memory
-    finally:
-        keyring.set_keyring(previous)
 
 
 def recorded(work: Path) -> dict[str, Any]:

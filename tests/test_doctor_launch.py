@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from launch_harness import fake_proxy_command, free_url, prepare_work
+from launch_harness import fake_proxy_command, free_url, keyless_work
 
 from discovery_tui import warmproxy
 from discovery_tui.cli import main
@@ -63,15 +63,7 @@ def test_a_fallback_keyed_on_no_name_is_never_used(tmp_path: Path) -> None:
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = prepare_work(tmp_path, monkeypatch)
-    monkeypatch.setenv("DISCOVERY_TUI_NO_KEYRING", "1")
-    try:
-        yield folder
-    finally:
-        for state in (folder / "cache").glob("proxy-*.json"):
-            warm = warmproxy.read(json.loads(state.read_text(encoding="utf-8"))["url"])
-            if warm is not None:
-                warmproxy.stop(warm, timeout=5)
+    yield from keyless_work(tmp_path, monkeypatch)
 
 
 def doctor_checks(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import keyring
 import pytest
-from fake_upstream import memory_keyring
+from fake_upstream import memory_backend
 from keyring.backends import fail
 
 from discovery_tui.cli import main
@@ -32,13 +32,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
 
 @pytest.fixture
 def backend() -> Iterator[Any]:
-    previous = keyring.get_keyring()
-    memory = memory_keyring()
-    keyring.set_keyring(memory)
-    try:
-        yield memory
-    finally:
-        keyring.set_keyring(previous)
+    yield from memory_backend()
 
 
 @pytest.fixture

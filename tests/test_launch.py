@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_upstream import FakeProxy
+from fake_upstream import FakeProxy, memory_backend
 from launch_harness import (
     FAKE_KEYS,
     MASTER,
@@ -19,7 +19,6 @@ from launch_harness import (
     fake_proxy_command,
     free_url,
     live,
-    memory_backend,
     prepare_work,
     recorded,
     serve_fake_proxy,

@@ -16,8 +16,8 @@ from launch_harness import (
     MASTER,
     fake_proxy_command,
     free_url,
+    keyless_work,
     live,
-    prepare_work,
     recorded,
 )
 
@@ -30,15 +30,7 @@ from discovery_tui.errors import ConfigError
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The launch working folder; every proxy left running is stopped at the end."""
-    folder = prepare_work(tmp_path, monkeypatch)
-    monkeypatch.setenv("DISCOVERY_TUI_NO_KEYRING", "1")
-    try:
-        yield folder
-    finally:
-        for state in (folder / "cache").glob("proxy-*.json"):
-            warm = warmproxy.read(json.loads(state.read_text(encoding="utf-8"))["url"])
-            if warm is not None:
-                warmproxy.stop(warm, timeout=5)
+    yield from keyless_work(tmp_path, monkeypatch)
 
 
 def keep_profile(work: Path, url: str, *, keep: bool = True, extra: str = "") -> None:
