@@ -83,3 +83,18 @@ def apply(config: Path, run: Computation, profile: Path) -> Plan:
     result = apply_run(target, run, shown, approved=True, record=ProfileRecord(profile))
     assert not result.replanned
     return result.plan
+
+
+def applied_once(folder: Path, run: Computation) -> tuple[Path, Path]:
+    """config.yaml (an empty model list) and profile.yaml in ``folder``, after one real apply."""
+    config, profile = folder / "config.yaml", folder / "profile.yaml"
+    config.write_text("model_list: []\n", encoding="utf-8")
+    apply(config, run, profile)
+    return config, profile
+
+
+def edit(config: Path, old: str, new: str) -> None:
+    """A hand edit: ``old`` (found exactly once) replaced by ``new``."""
+    text = config.read_text(encoding="utf-8")
+    assert text.count(old) == 1, text
+    config.write_text(text.replace(old, new), encoding="utf-8")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from plan_helpers import apply, computation, model, outcome, plan_for
+from plan_helpers import applied_once, apply, computation, edit, model, outcome, plan_for
 
 from discovery_tui.pipeline import Computation
 from discovery_tui.plan import KeptEdit, PlanNote
@@ -24,16 +24,7 @@ def run(price: float = 3e-06) -> Computation:
 
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path]:
-    config, profile = tmp_path / "config.yaml", tmp_path / "profile.yaml"
-    config.write_text("model_list: []\n", encoding="utf-8")
-    apply(config, run(), profile)
-    return config, profile
-
-
-def edit(config: Path, old: str, new: str) -> None:
-    text = config.read_text(encoding="utf-8")
-    assert text.count(old) == 1, text
-    config.write_text(text.replace(old, new), encoding="utf-8")
+    return applied_once(tmp_path, run())
 
 
 def merge_defaults(config: Path) -> None:
