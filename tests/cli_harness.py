@@ -231,6 +231,16 @@ def harness_for(
         server.stop()
 
 
+def serving_harness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Harness]:
+    """``harness_for`` with the user's config written and the fake server serving catalogs."""
+    with harness_for(tmp_path, monkeypatch, capsys) as harness:
+        harness.write_user_config()
+        harness.serve()
+        yield harness
+
+
 _ENTRY_START = re.compile(r"^(\s*)- model_name:", re.MULTILINE)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_harness import USER_CONFIG, Harness, harness_for
+from cli_harness import USER_CONFIG, Harness, serving_harness
 
 from discovery_tui.cli import main, parse
 
@@ -17,10 +17,7 @@ from discovery_tui.cli import main, parse
 def h(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Harness]:
-    with harness_for(tmp_path, monkeypatch, capsys) as harness:
-        harness.write_user_config()
-        harness.serve()
-        yield harness
+    yield from serving_harness(tmp_path, monkeypatch, capsys)
 
 
 def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

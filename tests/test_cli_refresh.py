@@ -18,9 +18,9 @@ from cli_harness import (
     Harness,
     alias_lines,
     assert_one_line_reason,
-    harness_for,
     openrouter_catalog,
     openrouter_path,
+    serving_harness,
     xai_catalog,
 )
 from fake_provider import Reply
@@ -32,10 +32,7 @@ from discovery_tui.providers import PROVIDERS
 def h(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Harness]:
-    with harness_for(tmp_path, monkeypatch, capsys) as harness:
-        harness.write_user_config()
-        harness.serve()
-        yield harness
+    yield from serving_harness(tmp_path, monkeypatch, capsys)
 
 
 def files_in(folder: Path) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_harness import Harness, alias_lines, entry_blocks, harness_for
+from cli_harness import Harness, alias_lines, entry_blocks, serving_harness
 from fake_provider import Reply
 
 GPT = "openrouter/openai/gpt-5"
@@ -21,10 +21,7 @@ DOWN = Reply(500, json={"error": "internal"}, headers={"Retry-After": "0"})
 def h(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Harness]:
-    with harness_for(tmp_path, monkeypatch, capsys) as harness:
-        harness.write_user_config()
-        harness.serve()
-        yield harness
+    yield from serving_harness(tmp_path, monkeypatch, capsys)
 
 
 def take_over_gpt(h: Harness) -> str:
