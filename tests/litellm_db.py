@@ -9,11 +9,13 @@ from the template, and proxies started on free ports; everything started here is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +92,21 @@ class Cluster:
 
     def drop_database(self, url: str) -> None:
         self._psql(f"drop database if exists {url.rsplit('/', 1)[1]} with (force)")
+
+
+@contextlib.contextmanager
+def fresh_database(workdir: Path) -> Iterator[str]:
+    """The URL of a new database on the cluster of ``workdir`` (started if it was not running);
+    at the end the database is dropped and a cluster started here is stopped."""
+    cluster = Cluster(workdir)
+    started_cluster = cluster.ensure_running()
+    database = cluster.new_database()
+    try:
+        yield database
+    finally:
+        cluster.drop_database(database)
+        if started_cluster:
+            cluster.stop()
 
 
 @dataclass

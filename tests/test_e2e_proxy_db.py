@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_upstream import FakeUpstream
-from litellm_db import RELOAD_SECONDS, Cluster, DbProxy, workdir_or_reason
+from litellm_db import RELOAD_SECONDS, DbProxy, fresh_database, workdir_or_reason
 
 from discovery_tui.errors import ApplyTargetError, ProxyError
 from discovery_tui.models import OWNER_KEY
@@ -52,26 +52,22 @@ def replicas(
     upstream: FakeUpstream, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[DbProxy, DbProxy]]:
     assert WORKDIR is not None
-    cluster = Cluster(WORKDIR)
-    started_cluster = cluster.ensure_running()
-    database = cluster.new_database()
-    folder = tmp_path_factory.mktemp("proxy-db")
-    config = folder / "config.yaml"
-    config.write_text(CONFIG.format(base=upstream.base("xai")))
-    env = {"XAI_API_KEY": UPSTREAM_KEY}
-    proxies = [DbProxy(WORKDIR, database, config, folder / f"proxy-{i}.log", env) for i in (1, 2)]
-    try:
-        for proxy in proxies:  # both start at once: about 45 s on two cores
-            proxy.start()
-        for proxy in proxies:
-            proxy.wait_ready()
-        yield proxies[0], proxies[1]
-    finally:
-        for proxy in proxies:
-            proxy.stop()
-        cluster.drop_database(database)
-        if started_cluster:
-            cluster.stop()
+    with fresh_database(WORKDIR) as database:
+        folder = tmp_path_factory.mktemp("proxy-db")
+        config = folder / "config.yaml"
+        config.write_text(CONFIG.format(base=upstream.base("xai")))
+        env = {"XAI_API_KEY": UPSTREAM_KEY}
+        logs = [folder / f"proxy-{i}.log" for i in (1, 2)]
+        proxies = [DbProxy(WORKDIR, database, config, log, env) for log in logs]
+        try:
+            for proxy in proxies:  # both start at once: about 45 s on two cores
+                proxy.start()
+            for proxy in proxies:
+                proxy.wait_ready()
+            yield proxies[0], proxies[1]
+        finally:
+            for proxy in proxies:
+                proxy.stop()
 
 
 @pytest.fixture()

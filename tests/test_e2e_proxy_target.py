@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 import pytest
 from fake_upstream import FakeUpstream, builtin_catalogs, write_stand_in_claude
-from litellm_db import RELOAD_SECONDS, Cluster, DbProxy, workdir_or_reason
+from litellm_db import RELOAD_SECONDS, DbProxy, fresh_database, workdir_or_reason
 
 from discovery_tui.proxyapi import ProxyApi, ProxyModel, tool_model_id
 
@@ -65,22 +65,17 @@ def proxy(
     upstream: FakeUpstream, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[DbProxy, Path]]:
     assert WORKDIR is not None
-    cluster = Cluster(WORKDIR)
-    started_cluster = cluster.ensure_running()
-    database = cluster.new_database()
-    folder = tmp_path_factory.mktemp("proxy-target")
-    config = folder / "config.yaml"
-    config.write_text(CONFIG.format(base=upstream.base("xai")))
-    first = DbProxy(WORKDIR, database, config, folder / "proxy-1.log", dict(PROXY_KEYS))
-    try:
-        first.start()
-        first.wait_ready()
-        yield first, folder
-    finally:
-        first.stop()
-        cluster.drop_database(database)
-        if started_cluster:
-            cluster.stop()
+    with fresh_database(WORKDIR) as database:
+        folder = tmp_path_factory.mktemp("proxy-target")
+        config = folder / "config.yaml"
+        config.write_text(CONFIG.format(base=upstream.base("xai")))
+        first = DbProxy(WORKDIR, database, config, folder / "proxy-1.log", dict(PROXY_KEYS))
+        try:
+            first.start()
+            first.wait_ready()
+            yield first, folder
+        finally:
+            first.stop()
 
 
 @pytest.fixture()
