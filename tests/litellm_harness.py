@@ -90,14 +90,16 @@ class Refreshed:
     text_after_second_refresh: str
 
 
-def discovery(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def discovery(
+    args: list[str], env: dict[str, str], *, cwd: Path = REPO, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "discovery_tui", *args],
         env=env,
         capture_output=True,
         text=True,
-        cwd=REPO,
-        timeout=300,
+        cwd=cwd,
+        timeout=timeout,
         check=False,
     )
 

@@ -8,14 +8,13 @@ tests/test_e2e_claude_code.py.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from claude_code_harness import DROP, FAKE_KEYS, SONNET_OR, clean_env, free_port
 from fake_upstream import FakeUpstream
+from litellm_harness import discovery
 
 
 def refreshed_config(
@@ -34,15 +33,7 @@ def refreshed_config(
     )
     args = ["refresh", *providers, "--no-llm", "--yes", "--json"]
     args += ["--config", str(config), "--profile", str(profile)]
-    result = subprocess.run(
-        [sys.executable, "-m", "discovery_tui", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    result = discovery(args, env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     data: dict[str, Any] = YAML(typ="safe").load(config.read_text(encoding="utf-8"))
     return data

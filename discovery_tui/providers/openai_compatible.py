@@ -242,5 +242,6 @@ def make_spec(
         vendor=vendor,
         key_env=key_env,
         prefix=prefix,
+        catalog_needs_key=key_env is not None,
     )
-    return replace(spec, catalog_needs_key=key_env is not None, entries_need_api_base=True)
+    return replace(spec, entries_need_api_base=True)
